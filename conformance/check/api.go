@@ -297,3 +297,61 @@ func HaveBearerChallenge(opts ...ChallengeOption) types.GomegaMatcher { panic("u
 // HaveOAuthError succeeds when the actual *Response names the OAuth error code, in the Bearer
 // challenge's error param or in a JSON body's "error" member.
 func HaveOAuthError(code string) types.GomegaMatcher { panic("unimplemented") }
+
+// Run is one execution context against one target: the bounded HTTP client, the minter and
+// the per-run caches (baseline response, discovery, positive control). Safe for concurrent use.
+type Run struct{}
+
+// NewRun validates cfg, checks the target is reachable (a connection error is returned, so
+// the CLI can exit 2) and resolves SpecVersion "auto"/"" by initializing a session (falls back
+// to 2025-11-25).
+func NewRun(ctx context.Context, cfg Config) (*Run, error) { panic("unimplemented") }
+
+// Config returns the resolved configuration.
+func (r *Run) Config() Config { panic("unimplemented") }
+
+// Hooks let a driver observe a check while it runs.
+type Hooks struct {
+	Step func(text string) // called for every c.Step (Ginkgo's By)
+}
+
+// Execute runs one check and returns its verdict. It never panics: a panic inside the check
+// is reported as a failure with the panic value. Unmet Needs and a failed positive control
+// yield StatusSkip with the reason.
+func (r *Run) Execute(ctx context.Context, def Definition, hooks Hooks) Result {
+	panic("unimplemented")
+}
+
+// Result is the verdict of one check.
+type Result struct {
+	ID        string        `json:"id"`
+	Title     string        `json:"title"`
+	Level     Level         `json:"level"`
+	Area      Area          `json:"-"`
+	Status    Status        `json:"status"`
+	Detail    string        `json:"detail"`
+	Refs      []string      `json:"refs"`
+	Duration  time.Duration `json:"-"`
+	Steps     []string      `json:"steps,omitempty"`
+	Exchanges []Exchange    `json:"exchanges,omitempty"`
+}
+
+// Exchange is one request and its response as HTTP/1.1 text, credentials redacted.
+type Exchange struct {
+	Request  string `json:"request"`
+	Response string `json:"response"`
+}
+
+// LocalMinter adapts an in-process mockas server (or handler) to Minter.
+func LocalMinter(as interface {
+	Issuer() string
+	Mint(mockas.TokenSpec) (string, error)
+}) Minter {
+	panic("unimplemented")
+}
+
+// ControlPlaneMinter reaches a running mockas at baseURL through its control plane
+// (GET /_mockas/info, POST /_mockas/mint).
+func ControlPlaneMinter(ctx context.Context, baseURL string, client *http.Client) (Minter, error) {
+	panic("unimplemented")
+}
