@@ -1,0 +1,181 @@
+// Package repo_test holds repository-wide policy tests: import boundaries between the
+// project's packages (docs/architecture.md) and the rule that only cmd/ may exit the process.
+package repo_test
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/mcp-conform/mcp-conform"
+
+// goFile is one parsed non-generated Go file of the repository.
+type goFile struct {
+	path    string // slash-separated, relative to the repository root
+	dir     string // package directory, relative
+	test    bool
+	imports []string
+	file    *ast.File
+	fset    *token.FileSet
+}
+
+func parseTree(t *testing.T) []goFile {
+	t.Helper()
+	var files []goFile
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			name := d.Name()
+			if path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules") {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		if !strings.HasSuffix(path, ".go") {
+			return nil
+		}
+		fset := token.NewFileSet()
+		f, err := parser.ParseFile(fset, path, nil, parser.ImportsOnly|parser.ParseComments)
+		if err != nil {
+			return err
+		}
+		full, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		gf := goFile{
+			path: filepath.ToSlash(path),
+			dir:  filepath.ToSlash(filepath.Dir(path)),
+			test: strings.HasSuffix(path, "_test.go"),
+			file: full,
+			fset: fset,
+		}
+		for _, imp := range f.Imports {
+			p, _ := strconv.Unquote(imp.Path.Value)
+			gf.imports = append(gf.imports, p)
+		}
+		files = append(files, gf)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("walking the tree: %v", err)
+	}
+	return files
+}
+
+// isStdlib reports whether an import path belongs to the standard library.
+func isStdlib(p string) bool {
+	first := strings.SplitN(p, "/", 2)[0]
+	return !strings.Contains(first, ".")
+}
+
+// TestImportBoundaries enforces the import table of docs/architecture.md for non-test code.
+func TestImportBoundaries(t *testing.T) {
+	type rule struct {
+		dir     string                // package directory prefix
+		allowed func(imp string) bool // what it may import (besides stdlib)
+		why     string                // the reason, printed on violation
+	}
+	rules := []rule{
+		{
+			dir: "mockas",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4")
+			},
+			why: "mockas is importable into anyone's tests: stdlib + go-jose/v4 only",
+		},
+		{
+			dir: "fixtures",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4")
+			},
+			why: "reference servers speak MCP by hand and must not inherit an SDK's blind spots",
+		},
+		{
+			dir: "conformance/check",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
+					strings.HasPrefix(p, "github.com/onsi/gomega") ||
+					p == module+"/mockas"
+			},
+			why: "the check framework uses Gomega, never Ginkgo (Ginkgo is a driver in package conformance)",
+		},
+		{
+			dir: "scenarios",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
+					strings.HasPrefix(p, "github.com/onsi/gomega") ||
+					p == module+"/mockas" || p == module+"/conformance/check"
+			},
+			why: "checks register through conformance/check; they must not add Ginkgo nodes at init",
+		},
+		{
+			dir: "cmd/mockas",
+			allowed: func(p string) bool {
+				return p == module+"/mockas" || strings.HasPrefix(p, "go.yaml.in/yaml/") ||
+					strings.HasPrefix(p, "github.com/go-jose/go-jose/v4")
+			},
+			why: "the mockas binary is flags and config around the library",
+		},
+	}
+	for _, f := range parseTree(t) {
+		for _, imp := range f.imports {
+			// No non-test code may import an MCP SDK that the suite might be testing.
+			if !f.test && strings.HasPrefix(imp, "github.com/modelcontextprotocol/") {
+				t.Errorf("%s imports %s: MCP SDKs are for tests only", f.path, imp)
+			}
+			if !f.test && strings.HasPrefix(imp, "golang.org/x/oauth2") {
+				t.Errorf("%s imports %s: x/oauth2 is a test-only client", f.path, imp)
+			}
+			if !f.test && imp == "testing" && f.dir != "conformance" {
+				t.Errorf("%s imports testing outside a test file", f.path)
+			}
+			for _, r := range rules {
+				if f.dir != r.dir && !strings.HasPrefix(f.dir, r.dir+"/") {
+					continue
+				}
+				if f.test || isStdlib(imp) || r.allowed(imp) {
+					continue
+				}
+				t.Errorf("%s imports %s: %s", f.path, imp, r.why)
+			}
+		}
+	}
+}
+
+// TestNoExitOutsideCmd enforces that library code never ends the process: only cmd/ may call
+// os.Exit or log.Fatal*.
+func TestNoExitOutsideCmd(t *testing.T) {
+	for _, f := range parseTree(t) {
+		if strings.HasPrefix(f.dir, "cmd/") || f.test {
+			continue
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			sel, ok := call.Fun.(*ast.SelectorExpr)
+			if !ok {
+				return true
+			}
+			pkg, ok := sel.X.(*ast.Ident)
+			if !ok {
+				return true
+			}
+			if (pkg.Name == "os" && sel.Sel.Name == "Exit") ||
+				(pkg.Name == "log" && strings.HasPrefix(sel.Sel.Name, "Fatal")) {
+				t.Errorf("%s: %s.%s outside cmd/", f.fset.Position(call.Pos()), pkg.Name, sel.Sel.Name)
+			}
+			return true
+		})
+	}
+}
