@@ -5,9 +5,12 @@ package mockas
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 )
 
@@ -94,6 +97,13 @@ type Config struct {
 	// SigningKey is a PEM (PKCS#1 or PKCS#8 RSA private key) or a private JWK, used instead
 	// of a generated or persisted key.
 	SigningKey string `json:"signing_key,omitempty" yaml:"signing_key,omitempty"`
+	// OrganizationID is the oid claim of issued access tokens; default
+	// "org_10000000000000001". Set it to "-" to leave oid out.
+	OrganizationID string `json:"organization_id,omitempty" yaml:"organization_id,omitempty"`
+	// DisablePathInsertMetadata answers 404 on the RFC 8414 path-insert form
+	// /.well-known/oauth-authorization-server/resources/{RES}, as some Scalekit custom
+	// domains were reported to do.
+	DisablePathInsertMetadata bool `json:"disable_path_insert_metadata,omitempty" yaml:"disable_path_insert_metadata,omitempty"`
 
 	// Now is the clock; default time.Now. Each instance has its own clock offset on top.
 	Now func() time.Time `json:"-" yaml:"-"`
@@ -115,9 +125,13 @@ type Resource struct {
 
 // Client is a pre-registered or dynamically registered OAuth client.
 type Client struct {
-	ID           string   `json:"client_id" yaml:"client_id"`
-	Secret       string   `json:"client_secret,omitempty" yaml:"client_secret,omitempty"`
-	Name         string   `json:"client_name,omitempty" yaml:"client_name,omitempty"`
+	// ID is the client_id.
+	ID string `json:"client_id" yaml:"client_id"`
+	// Secret is the client_secret of a confidential client; empty for a public client.
+	Secret string `json:"client_secret,omitempty" yaml:"client_secret,omitempty"`
+	// Name is the human-readable client_name.
+	Name string `json:"client_name,omitempty" yaml:"client_name,omitempty"`
+	// RedirectURIs are compared to the redirect_uri of a request by simple string comparison.
 	RedirectURIs []string `json:"redirect_uris,omitempty" yaml:"redirect_uris,omitempty"`
 	// Scopes the client may be granted; a scope ending in ":*" grants every scope below it.
 	// Empty means any scope.
@@ -134,27 +148,38 @@ type Client struct {
 
 // User is a person the authorization endpoint can approve as.
 type User struct {
-	Subject string         `json:"sub" yaml:"sub"`
-	Email   string         `json:"email,omitempty" yaml:"email,omitempty"`
-	Name    string         `json:"name,omitempty" yaml:"name,omitempty"`
-	Claims  map[string]any `json:"claims,omitempty" yaml:"claims,omitempty"`
+	// Subject is the sub claim, "usr_<digits>".
+	Subject string `json:"sub" yaml:"sub"`
+	// Email is the email claim of ID tokens and userinfo.
+	Email string `json:"email,omitempty" yaml:"email,omitempty"`
+	// Name is the name claim of ID tokens and userinfo.
+	Name string `json:"name,omitempty" yaml:"name,omitempty"`
+	// Claims are extra claims (roles, xuid…) added to the user's access tokens, ID tokens
+	// and userinfo; they never override a standard claim.
+	Claims map[string]any `json:"claims,omitempty" yaml:"claims,omitempty"`
 }
 
 // Lifetimes of issued artefacts; zero fields take the defaults.
 type Lifetimes struct {
-	AccessToken       Duration `json:"access_token,omitempty" yaml:"access_token,omitempty"`             // default 1h
-	RefreshToken      Duration `json:"refresh_token,omitempty" yaml:"refresh_token,omitempty"`           // default 30d
-	AuthorizationCode Duration `json:"authorization_code,omitempty" yaml:"authorization_code,omitempty"` // default 10m
-	IDToken           Duration `json:"id_token,omitempty" yaml:"id_token,omitempty"`                     // default 1h
+	// AccessToken is the access-token lifetime (expires_in); default 1h.
+	AccessToken Duration `json:"access_token,omitempty" yaml:"access_token,omitempty"`
+	// RefreshToken is the lifetime of each refresh token; default 30d.
+	RefreshToken Duration `json:"refresh_token,omitempty" yaml:"refresh_token,omitempty"`
+	// AuthorizationCode is how long a code may be redeemed; default 10m.
+	AuthorizationCode Duration `json:"authorization_code,omitempty" yaml:"authorization_code,omitempty"`
+	// IDToken is the ID-token lifetime; default 1h.
+	IDToken Duration `json:"id_token,omitempty" yaml:"id_token,omitempty"`
 }
 
 // RateLimit limits token requests per client: at most Requests per Per, then 429 with
 // Retry-After and {"error":"rate_limit_exceeded",...}.
 type RateLimit struct {
 	// ClientID the limit applies to; "*" applies it to every client separately.
-	ClientID string   `json:"client_id" yaml:"client_id"`
-	Requests int      `json:"requests" yaml:"requests"`
-	Per      Duration `json:"per" yaml:"per"`
+	ClientID string `json:"client_id" yaml:"client_id"`
+	// Requests allowed per window; 0 (through SetRateLimit) removes the limit.
+	Requests int `json:"requests" yaml:"requests"`
+	// Per is the window length, measured on the instance clock.
+	Per Duration `json:"per" yaml:"per"`
 }
 
 // Fault is a deliberate misbehaviour of one endpoint, applied to the next Count requests.
@@ -166,14 +191,326 @@ type Fault struct {
 	Count int `json:"count,omitempty" yaml:"count,omitempty"`
 	// Status to answer with (default 400 when Error is set, 500 otherwise unless Latency only).
 	Status int `json:"status,omitempty" yaml:"status,omitempty"`
-	// Error and Description form an RFC 6749 §5.2 error body.
-	Error       string `json:"error,omitempty" yaml:"error,omitempty"`
+	// Error is the "error" member of the RFC 6749 §5.2 body sent.
+	Error string `json:"error,omitempty" yaml:"error,omitempty"`
+	// Description is the "error_description" member sent with Error.
 	Description string `json:"error_description,omitempty" yaml:"error_description,omitempty"`
 	// ErrorIn200 sends the error body with status 200 (what golang.org/x/oauth2 must detect).
 	ErrorIn200 bool `json:"error_in_200,omitempty" yaml:"error_in_200,omitempty"`
-	// Body is a raw body sent verbatim (e.g. malformed JSON), with ContentType.
-	Body        string `json:"body,omitempty" yaml:"body,omitempty"`
+	// Body is a raw body sent verbatim (e.g. malformed JSON).
+	Body string `json:"body,omitempty" yaml:"body,omitempty"`
+	// ContentType goes with Body; default application/json.
 	ContentType string `json:"content_type,omitempty" yaml:"content_type,omitempty"`
 	// Latency delays the response (then answers normally unless another field is set).
 	Latency Duration `json:"latency,omitempty" yaml:"latency,omitempty"`
+}
+
+// Defaults of the zero Config.
+const (
+	// DefaultResourceID is the resource of the zero Config.
+	DefaultResourceID = "res_10000000000000001"
+	// DefaultClientID is the confidential client of the zero Config.
+	DefaultClientID = "skc_10000000000000001"
+	// DefaultClientSecret is DefaultClientID's secret.
+	DefaultClientSecret = "mockas-secret"
+	// DefaultClientRedirectURI is DefaultClientID's only redirect URI.
+	DefaultClientRedirectURI = "http://127.0.0.1/callback"
+	// DefaultUserSubject is the user of the zero Config.
+	DefaultUserSubject = "usr_10000000000000001"
+	// DefaultUserEmail is DefaultUserSubject's email.
+	DefaultUserEmail = "dev@example.com"
+	// DefaultUserName is DefaultUserSubject's name.
+	DefaultUserName = "Dev User"
+	// DefaultOrganizationID is the oid claim of the zero Config.
+	DefaultOrganizationID = "org_10000000000000001"
+	// DefaultMintClientID is the sub and client_id of a minted token whose spec sets neither.
+	DefaultMintClientID = "mockas-test-client"
+
+	defaultAccessTokenLifetime  = time.Hour
+	defaultRefreshTokenLifetime = 30 * 24 * time.Hour
+	defaultCodeLifetime         = 10 * time.Minute
+	defaultIDTokenLifetime      = time.Hour
+)
+
+// Grant types and client authentication methods mockas implements.
+const (
+	grantAuthorizationCode = "authorization_code"
+	grantClientCredentials = "client_credentials"
+	grantRefreshToken      = "refresh_token"
+	authNone               = "none"
+	authSecretBasic        = "client_secret_basic"
+	authSecretPost         = "client_secret_post"
+)
+
+// faultEndpoints are the endpoint names a Fault may target. Written only at init.
+var faultEndpoints = map[string]bool{
+	"metadata": true, "openid_configuration": true, "keys": true, "authorize": true,
+	"token": true, "register": true, "revoke": true, "introspect": true, "userinfo": true,
+	"logout": true, "health": true,
+}
+
+// Validate reports every problem in c, joined, each wrapped with ErrInvalidConfig and
+// prefixed with the field path. The zero Config is valid; an empty Issuer is valid here
+// (NewServer fills it in) but NewHandler requires one.
+func (c Config) Validate() error {
+	var errs []error
+	add := func(path string, err error) {
+		errs = append(errs, fmt.Errorf("%w: %s: %w", ErrInvalidConfig, path, err))
+	}
+	if c.Issuer != "" {
+		if err := validateIssuer(c.Issuer); err != nil {
+			add("issuer", err)
+		}
+	}
+	seenRes := map[string]bool{}
+	for i, r := range c.Resources {
+		if err := validateResource(r, seenRes); err != nil {
+			add(fmt.Sprintf("resources[%d]", i), err)
+		}
+	}
+	seenClients := map[string]bool{}
+	for i, cl := range c.Clients {
+		if err := validateClient(cl, seenClients); err != nil {
+			add(fmt.Sprintf("clients[%d]", i), err)
+		}
+	}
+	seenUsers := map[string]bool{}
+	for i, u := range c.Users {
+		switch {
+		case u.Subject == "":
+			add(fmt.Sprintf("users[%d].sub", i), errors.New("must not be empty"))
+		case seenUsers[u.Subject]:
+			add(fmt.Sprintf("users[%d].sub", i), fmt.Errorf("duplicate subject %q", u.Subject))
+		}
+		seenUsers[u.Subject] = true
+	}
+	if c.DefaultUser != "" && !seenUsers[c.DefaultUser] &&
+		!(len(c.Users) == 0 && c.DefaultUser == DefaultUserSubject) {
+		add("default_user", fmt.Errorf("%q is not one of users", c.DefaultUser))
+	}
+	for name, d := range map[string]Duration{
+		"lifetimes.access_token": c.Lifetimes.AccessToken, "lifetimes.refresh_token": c.Lifetimes.RefreshToken,
+		"lifetimes.authorization_code": c.Lifetimes.AuthorizationCode, "lifetimes.id_token": c.Lifetimes.IDToken,
+	} {
+		if d < 0 {
+			add(name, errors.New("must not be negative"))
+		}
+	}
+	for i, rl := range c.RateLimits {
+		if err := validateRateLimit(rl); err != nil {
+			add(fmt.Sprintf("rate_limits[%d]", i), err)
+		}
+	}
+	for i, f := range c.Faults {
+		if err := validateFault(f); err != nil {
+			add(fmt.Sprintf("faults[%d]", i), err)
+		}
+	}
+	if c.SigningKey != "" {
+		if _, err := parseSigningKey(c.SigningKey); err != nil {
+			add("signing_key", err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// validateIssuer checks RFC 8414 §2: "The authorization server's issuer identifier, which
+// is a URL that uses the "https" scheme and has no query or fragment components." mockas
+// also allows "http" so it can run on loopback and in CI networks.
+func validateIssuer(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("not a URL: %w", err)
+	}
+	switch {
+	case u.Scheme != "https" && u.Scheme != "http":
+		return fmt.Errorf("scheme must be https or http, got %q", u.Scheme)
+	case u.Host == "":
+		return errors.New("must be an absolute URL with a host")
+	case u.RawQuery != "" || u.Fragment != "" || strings.Contains(s, "#") || strings.Contains(s, "?"):
+		return errors.New("must have no query or fragment")
+	case u.User != nil:
+		return errors.New("must have no userinfo")
+	case strings.HasSuffix(s, "/"):
+		return errors.New("must not end with a slash")
+	}
+	return nil
+}
+
+// validateResource checks one Resource; IDs appear in URL paths so they are restricted.
+func validateResource(r Resource, seen map[string]bool) error {
+	if r.ID == "" {
+		return errors.New("id: must not be empty")
+	}
+	for _, ch := range r.ID {
+		if !(ch >= 'a' && ch <= 'z' || ch >= 'A' && ch <= 'Z' || ch >= '0' && ch <= '9' || ch == '_' || ch == '-' || ch == '.') {
+			return fmt.Errorf("id %q: only letters, digits, '_', '-' and '.' are allowed", r.ID)
+		}
+	}
+	if seen[r.ID] {
+		return fmt.Errorf("id: duplicate %q", r.ID)
+	}
+	seen[r.ID] = true
+	if r.ServerURL != "" {
+		if err := validateAbsoluteURI(r.ServerURL); err != nil {
+			return fmt.Errorf("server_url: %w", err)
+		}
+	}
+	return nil
+}
+
+// validateClient checks one Client.
+func validateClient(c Client, seen map[string]bool) error {
+	if c.ID == "" {
+		return errors.New("client_id: must not be empty")
+	}
+	if seen[c.ID] {
+		return fmt.Errorf("client_id: duplicate %q", c.ID)
+	}
+	seen[c.ID] = true
+	switch c.AuthMethod {
+	case "":
+	case authNone:
+		if c.Secret != "" {
+			return errors.New("client_secret: a public client (token_endpoint_auth_method none) has no secret")
+		}
+	case authSecretBasic, authSecretPost:
+		if c.Secret == "" {
+			return fmt.Errorf("client_secret: required for token_endpoint_auth_method %s", c.AuthMethod)
+		}
+	default:
+		return fmt.Errorf("token_endpoint_auth_method: unsupported %q", c.AuthMethod)
+	}
+	for _, g := range c.GrantTypes {
+		switch g {
+		case grantAuthorizationCode, grantRefreshToken:
+		case grantClientCredentials:
+			if isPublic(c) {
+				return errors.New("grant_types: client_credentials needs a confidential client")
+			}
+		default:
+			return fmt.Errorf("grant_types: unsupported %q", g)
+		}
+	}
+	for i, u := range c.RedirectURIs {
+		if err := validateAbsoluteURI(u); err != nil {
+			return fmt.Errorf("redirect_uris[%d]: %w", i, err)
+		}
+	}
+	if c.AccessTokenLifetime < 0 {
+		return errors.New("access_token_lifetime: must not be negative")
+	}
+	return nil
+}
+
+// validateRateLimit checks one RateLimit.
+func validateRateLimit(rl RateLimit) error {
+	switch {
+	case rl.ClientID == "":
+		return errors.New("client_id: must not be empty (use \"*\" for every client)")
+	case rl.Requests <= 0:
+		return errors.New("requests: must be positive")
+	case rl.Per <= 0:
+		return errors.New("per: must be positive")
+	}
+	return nil
+}
+
+// validateFault checks one Fault.
+func validateFault(f Fault) error {
+	switch {
+	case !faultEndpoints[f.Endpoint]:
+		return fmt.Errorf("endpoint: unknown %q", f.Endpoint)
+	case f.Count < -1:
+		return errors.New("count: must be -1, 0 or positive")
+	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
+		return fmt.Errorf("status: %d is not an HTTP status", f.Status)
+	case f.Latency < 0:
+		return errors.New("latency: must not be negative")
+	}
+	return nil
+}
+
+// validateAbsoluteURI checks an absolute URI with a host and no fragment.
+func validateAbsoluteURI(s string) error {
+	u, err := url.Parse(s)
+	if err != nil {
+		return fmt.Errorf("not a URI: %w", err)
+	}
+	if !u.IsAbs() || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute URI with a host", s)
+	}
+	if u.Fragment != "" || strings.Contains(s, "#") {
+		return fmt.Errorf("%q has a fragment", s)
+	}
+	return nil
+}
+
+// isPublic reports whether c is a public client (no secret).
+func isPublic(c Client) bool {
+	return c.AuthMethod == authNone || (c.AuthMethod == "" && c.Secret == "")
+}
+
+// withDefaults returns a copy of c with every zero field set to its default. Slices and
+// maps are copied so the caller's Config is never aliased.
+func (c Config) withDefaults() Config {
+	if len(c.Resources) == 0 {
+		c.Resources = []Resource{{ID: DefaultResourceID}}
+	} else {
+		c.Resources = append([]Resource(nil), c.Resources...)
+	}
+	if len(c.Clients) == 0 {
+		c.Clients = []Client{{
+			ID: DefaultClientID, Secret: DefaultClientSecret, Name: "mockas default client",
+			RedirectURIs: []string{DefaultClientRedirectURI},
+		}}
+	} else {
+		c.Clients = append([]Client(nil), c.Clients...)
+	}
+	if len(c.Users) == 0 {
+		c.Users = []User{{Subject: DefaultUserSubject, Email: DefaultUserEmail, Name: DefaultUserName}}
+	} else {
+		c.Users = append([]User(nil), c.Users...)
+	}
+	if c.DefaultUser == "" {
+		c.DefaultUser = c.Users[0].Subject
+	}
+	if c.Lifetimes.AccessToken == 0 {
+		c.Lifetimes.AccessToken = Duration(defaultAccessTokenLifetime)
+	}
+	if c.Lifetimes.RefreshToken == 0 {
+		c.Lifetimes.RefreshToken = Duration(defaultRefreshTokenLifetime)
+	}
+	if c.Lifetimes.AuthorizationCode == 0 {
+		c.Lifetimes.AuthorizationCode = Duration(defaultCodeLifetime)
+	}
+	if c.Lifetimes.IDToken == 0 {
+		c.Lifetimes.IDToken = Duration(defaultIDTokenLifetime)
+	}
+	if c.OrganizationID == "" {
+		c.OrganizationID = DefaultOrganizationID
+	}
+	if c.ScopePermissions != nil {
+		m := make(map[string][]string, len(c.ScopePermissions))
+		for k, v := range c.ScopePermissions {
+			m[k] = append([]string(nil), v...)
+		}
+		c.ScopePermissions = m
+	}
+	c.RateLimits = append([]RateLimit(nil), c.RateLimits...)
+	c.Faults = append([]Fault(nil), c.Faults...)
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.HTTPClient == nil {
+		c.HTTPClient = &http.Client{
+			Timeout: 5 * time.Second,
+			// CIMD documents are fetched from the client_id URL itself; redirects are not followed.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	return c
 }

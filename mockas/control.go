@@ -1,0 +1,348 @@
+package mockas
+
+// This file implements the test control plane under /_mockas (see the package
+// documentation for the list of operations) and the Go API operations on keys. The control
+// plane is off when Config.DisableControl is set.
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// controlPrefix is the path prefix of the control plane, below the issuer path.
+const controlPrefix = "/_mockas"
+
+// Info is the body of GET /_mockas/info.
+type Info struct {
+	// Issuer is the environment URL.
+	Issuer string `json:"issuer"`
+	// TokenIssuer is the iss of issued access tokens for the default resource.
+	TokenIssuer string `json:"token_issuer"`
+	// JWKSURI is where the key set is served.
+	JWKSURI string `json:"jwks_uri"`
+	// Resources are the configured resource ids, the default first.
+	Resources []string `json:"resources"`
+	// ResourceDetails are the configured resources.
+	ResourceDetails []Resource `json:"resource_details"`
+	// Clients are the ids of pre-registered and dynamically registered clients.
+	Clients []string `json:"clients"`
+	// ActiveKID is the kid of the published signing key.
+	ActiveKID string `json:"active_kid"`
+	// UnpublishedKID is the kid tokens are signed with while the unpublished-key mode is on.
+	UnpublishedKID string `json:"unpublished_kid,omitempty"`
+	// Now is the instance clock.
+	Now time.Time `json:"now"`
+}
+
+// Info describes the instance, as GET /_mockas/info does.
+func (h *Handler) Info() Info {
+	in := Info{Issuer: h.issuer, TokenIssuer: h.TokenIssuer(), JWKSURI: h.issuer + "/keys", Now: h.Now()}
+	for _, r := range h.cfg.Resources {
+		in.Resources = append(in.Resources, r.ID)
+		in.ResourceDetails = append(in.ResourceDetails, r)
+	}
+	for _, c := range h.Clients() {
+		in.Clients = append(in.Clients, c.ID)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	in.ActiveKID = h.keys.active.kid
+	if h.keys.unpublished != nil {
+		in.UnpublishedKID = h.keys.unpublished.kid
+	}
+	return in
+}
+
+// RotateKey adds a new published key and makes it active; with retirePrevious the
+// previously active key leaves the JWKS. It returns the new kid.
+func (h *Handler) RotateKey(retirePrevious bool) (string, error) {
+	sk, err := generateSigningKey()
+	if err != nil {
+		return "", err
+	}
+	h.mu.Lock()
+	prev := h.keys.active
+	err = h.keys.add(sk)
+	if err == nil && retirePrevious && prev != nil {
+		err = h.keys.retire(prev.kid)
+	}
+	if err == nil {
+		err = h.saveKeysLocked()
+	}
+	h.mu.Unlock()
+	if err != nil {
+		return "", err
+	}
+	h.audit("key_rotated", true, slog.String("kid", sk.kid), slog.Bool("retire_previous", retirePrevious))
+	return sk.kid, nil
+}
+
+// RetireKey removes kid from the JWKS. The active key cannot be retired (ErrActiveKey).
+func (h *Handler) RetireKey(kid string) error {
+	h.mu.Lock()
+	err := h.keys.retire(kid)
+	if err == nil {
+		err = h.saveKeysLocked()
+	}
+	h.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	h.audit("key_retired", true, slog.String("kid", kid))
+	return nil
+}
+
+// SignWithUnpublishedKey turns on (or off) signing issued and minted tokens with a fresh
+// key that the JWKS never lists, under a well-formed snk_ kid.
+func (h *Handler) SignWithUnpublishedKey(on bool) {
+	var sk *signingKey
+	if on {
+		var err error
+		if sk, err = generateSigningKey(); err != nil {
+			h.log.Error("key_generation_failed", slog.String("event", "key_generation_failed"), slog.String("error", err.Error()))
+			return
+		}
+	}
+	h.mu.Lock()
+	h.keys.unpublished = sk
+	h.mu.Unlock()
+	h.audit("unpublished_key", true, slog.Bool("enabled", on))
+}
+
+// controlRoutes registers the control plane under prefix.
+func (h *Handler) controlRoutes(prefix string) {
+	routes := map[string]map[string]http.HandlerFunc{
+		"/info":             {http.MethodGet: h.ctlInfo},
+		"/mint":             {http.MethodPost: h.ctlMint},
+		"/keys":             {http.MethodGet: h.ctlKeys},
+		"/keys/rotate":      {http.MethodPost: h.ctlRotate},
+		"/keys/retire":      {http.MethodPost: h.ctlRetire},
+		"/keys/unpublished": {http.MethodPost: h.ctlUnpublished},
+		"/clock":            {http.MethodGet: h.ctlClock},
+		"/clock/advance":    {http.MethodPost: h.ctlAdvance},
+		"/clock/set":        {http.MethodPost: h.ctlSet},
+		"/faults":           {http.MethodGet: h.ctlFaultsList, http.MethodPost: h.ctlFaultsAdd, http.MethodDelete: h.ctlFaultsClear},
+		"/rate-limits":      {http.MethodGet: h.ctlLimitsList, http.MethodPost: h.ctlLimitsSet},
+		"/requests":         {http.MethodGet: h.ctlRequests, http.MethodDelete: h.ctlRequestsClear},
+		"/reset":            {http.MethodPost: h.ctlReset},
+	}
+	for path, methods := range routes {
+		h.mux.Handle(prefix+path, methodSwitch(methods))
+	}
+}
+
+// methodSwitch dispatches on the method, answering 405 with an OAuth-style body.
+func methodSwitch(m map[string]http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if f, ok := m[r.Method]; ok {
+			f(w, r)
+			return
+		}
+		var allow []string
+		for k := range m {
+			allow = append(allow, k)
+		}
+		w.Header().Set("Allow", joinSorted(allow))
+		writeError(w, &Error{Code: CodeInvalidRequest, Description: "method " + r.Method + " not allowed", Status: http.StatusMethodNotAllowed}, false)
+	})
+}
+
+// decodeControl reads an optional JSON body into v (unknown fields ignored).
+func decodeControl(r *http.Request, v any) *Error {
+	b, e := readBody(r)
+	if e != nil {
+		return e
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(v); err != nil {
+		return oauthErr(CodeInvalidRequest, "malformed JSON body: %s", err.Error())
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return oauthErr(CodeInvalidRequest, "malformed JSON body: trailing data")
+	}
+	return nil
+}
+
+func (h *Handler) ctlInfo(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.Info())
+}
+
+func (h *Handler) ctlMint(w http.ResponseWriter, r *http.Request) {
+	var spec TokenSpec
+	if e := decodeControl(r, &spec); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	tok, err := h.Mint(spec)
+	if err != nil {
+		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+}
+
+func (h *Handler) ctlKeys(w http.ResponseWriter, _ *http.Request) {
+	in := h.Info()
+	writeJSON(w, http.StatusOK, map[string]any{"jwks": h.JWKS(), "active_kid": in.ActiveKID, "unpublished_kid": in.UnpublishedKID})
+}
+
+func (h *Handler) ctlRotate(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		RetirePrevious bool `json:"retire_previous"`
+	}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	kid, err := h.RotateKey(body.RetirePrevious)
+	if err != nil {
+		writeError(w, errorFrom(err), false)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"kid": kid, "active_kid": kid})
+}
+
+func (h *Handler) ctlRetire(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		KID string `json:"kid"`
+	}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if err := h.RetireKey(body.KID); err != nil {
+		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"retired": body.KID})
+}
+
+func (h *Handler) ctlUnpublished(w http.ResponseWriter, r *http.Request) {
+	body := struct {
+		Enabled *bool `json:"enabled"`
+	}{}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	on := body.Enabled == nil || *body.Enabled
+	h.SignWithUnpublishedKey(on)
+	in := h.Info()
+	if on && in.UnpublishedKID == "" {
+		writeError(w, &Error{Code: CodeServerError, Description: "could not generate a key", Status: http.StatusInternalServerError}, false)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"enabled": on, "kid": in.UnpublishedKID})
+}
+
+func (h *Handler) ctlClock(w http.ResponseWriter, _ *http.Request) {
+	now := h.Now()
+	writeJSON(w, http.StatusOK, map[string]any{"now": now.Format(time.RFC3339Nano), "offset": h.clockOffset().String()})
+}
+
+func (h *Handler) ctlAdvance(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		By *Duration `json:"by"`
+	}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if body.By == nil {
+		writeError(w, oauthErr(CodeInvalidRequest, `"by" is required, e.g. {"by":"10m"}`), false)
+		return
+	}
+	h.Advance(time.Duration(*body.By))
+	h.ctlClock(w, r)
+}
+
+func (h *Handler) ctlSet(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Now *time.Time `json:"now"`
+	}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if body.Now == nil {
+		writeError(w, oauthErr(CodeInvalidRequest, `"now" is required, e.g. {"now":"2030-01-01T00:00:00Z"}`), false)
+		return
+	}
+	h.SetNow(*body.Now)
+	h.ctlClock(w, r)
+}
+
+func (h *Handler) ctlFaultsList(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.Faults())
+}
+
+func (h *Handler) ctlFaultsAdd(w http.ResponseWriter, r *http.Request) {
+	var f Fault
+	if e := decodeControl(r, &f); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if err := validateFault(f); err != nil {
+		writeError(w, oauthErr(CodeInvalidRequest, "fault: %s", err.Error()), false)
+		return
+	}
+	h.QueueFault(f)
+	writeJSON(w, http.StatusCreated, h.Faults())
+}
+
+func (h *Handler) ctlFaultsClear(w http.ResponseWriter, _ *http.Request) {
+	h.ClearFaults()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) ctlLimitsList(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.RateLimits())
+}
+
+func (h *Handler) ctlLimitsSet(w http.ResponseWriter, r *http.Request) {
+	var rl RateLimit
+	if e := decodeControl(r, &rl); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if rl.ClientID == "" {
+		writeError(w, oauthErr(CodeInvalidRequest, `rate limit: client_id is required ("*" for every client)`), false)
+		return
+	}
+	if rl.Requests < 0 || rl.Per < 0 || (rl.Requests > 0 && rl.Per == 0) {
+		writeError(w, oauthErr(CodeInvalidRequest, "rate limit: requests and per must be positive (requests 0 removes the limit)"), false)
+		return
+	}
+	h.SetRateLimit(rl)
+	writeJSON(w, http.StatusOK, h.RateLimits())
+}
+
+func (h *Handler) ctlRequests(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.Requests())
+}
+
+func (h *Handler) ctlRequestsClear(w http.ResponseWriter, _ *http.Request) {
+	h.ClearRequests()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (h *Handler) ctlReset(w http.ResponseWriter, _ *http.Request) {
+	h.Reset()
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// clockOffset is the offset Advance and SetNow set.
+func (h *Handler) clockOffset() time.Duration {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.offset
+}

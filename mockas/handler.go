@@ -1,0 +1,343 @@
+package mockas
+
+// This file holds Handler, the http.Handler that serves every mockas route, with the
+// request pipeline shared by all endpoints: routing, the 1 MiB body limit, injected faults
+// and latency, and request capture.
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// maxBodyBytes is the largest request body mockas reads; larger bodies get 413.
+const maxBodyBytes = 1 << 20
+
+// Handler is a mockas authorization server without a listener: mount it in any mux or
+// server. Create it with NewHandler. All methods are safe for concurrent use.
+type Handler struct {
+	cfg       Config // defaults applied; never mutated after NewHandler
+	issuer    string
+	base      string // path of the issuer URL ("" or "/tenant"), prefixed to every route
+	mux       *http.ServeMux
+	log       *slog.Logger
+	static    map[string]Client
+	resources map[string]Resource
+	users     map[string]User
+	meta      metadataDocs // pre-encoded metadata documents
+
+	mu       sync.Mutex
+	offset   time.Duration
+	keys     keyring
+	dynamic  map[string]*registeredClient
+	dynOrder []string
+	codes    map[string]*authCode
+	refresh  map[string]*refreshRecord
+	families map[string]*family
+	revoked  map[string]int64 // jti -> exp of revoked access tokens
+	faults   []*queuedFault
+	limits   map[string]RateLimit
+	windows  map[string]*rateWindow
+	requests []RecordedRequest
+	cimd     map[string]cimdEntry
+	inserts  int
+}
+
+var _ http.Handler = (*Handler)(nil)
+
+// NewHandler validates cfg and returns a handler serving it. cfg.Issuer is required (the
+// handler cannot know the URL it is reached at). No RSA key is generated when cfg.SigningKey
+// is set or cfg.StateDir holds one.
+func NewHandler(cfg Config) (*Handler, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	if cfg.Issuer == "" {
+		return nil, ErrIssuerRequired
+	}
+	cfg = cfg.withDefaults()
+	u, err := url.Parse(cfg.Issuer)
+	if err != nil {
+		return nil, fmt.Errorf("issuer: %w", err)
+	}
+	h := &Handler{
+		cfg: cfg, issuer: cfg.Issuer, base: strings.TrimSuffix(u.EscapedPath(), "/"),
+		mux: http.NewServeMux(), log: cfg.Logger,
+		static: map[string]Client{}, resources: map[string]Resource{}, users: map[string]User{},
+	}
+	for _, c := range cfg.Clients {
+		h.static[c.ID] = c
+	}
+	for _, r := range cfg.Resources {
+		h.resources[r.ID] = r
+	}
+	for _, us := range cfg.Users {
+		h.users[us.Subject] = us
+	}
+	if h.meta, err = h.encodeMetadata(); err != nil {
+		return nil, err
+	}
+	h.resetStateLocked()
+	if err := h.loadKeys(); err != nil {
+		return nil, err
+	}
+	if err := h.loadClients(); err != nil {
+		return nil, err
+	}
+	h.routes()
+	return h, nil
+}
+
+// ServeHTTP serves every mockas route.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// resetStateLocked clears the per-run state (not keys). Callers hold h.mu or own h.
+func (h *Handler) resetStateLocked() {
+	h.offset = 0
+	h.dynamic = map[string]*registeredClient{}
+	h.dynOrder = nil
+	h.codes = map[string]*authCode{}
+	h.refresh = map[string]*refreshRecord{}
+	h.families = map[string]*family{}
+	h.revoked = map[string]int64{}
+	h.faults = nil
+	for _, f := range h.cfg.Faults {
+		h.faults = append(h.faults, newQueuedFault(f))
+	}
+	h.limits = map[string]RateLimit{}
+	for _, rl := range h.cfg.RateLimits {
+		h.limits[rl.ClientID] = rl
+	}
+	h.windows = map[string]*rateWindow{}
+	h.requests = nil
+	h.cimd = map[string]cimdEntry{}
+	h.keys.unpublished = nil
+}
+
+// routes registers every endpoint on h.mux.
+func (h *Handler) routes() {
+	p := h.base
+	get, post, getPost := []string{http.MethodGet}, []string{http.MethodPost}, []string{http.MethodGet, http.MethodPost}
+	h.handle("metadata", get, h.serveMetadata, p+"/.well-known/oauth-authorization-server")
+	h.handle("openid_configuration", get, h.serveOpenIDConfiguration, p+"/.well-known/openid-configuration")
+	if p != "" {
+		// RFC 8414 §3.1 path insertion for an issuer with a path component.
+		h.handle("metadata", get, h.serveMetadata, "/.well-known/oauth-authorization-server"+p)
+		h.handle("openid_configuration", get, h.serveOpenIDConfiguration, "/.well-known/openid-configuration"+p)
+	}
+	h.handle("metadata", get, h.serveMetadata, p+"/resources/{res}/.well-known/oauth-authorization-server")
+	if !h.cfg.DisablePathInsertMetadata {
+		h.handle("metadata", get, h.serveMetadata, "/.well-known/oauth-authorization-server"+p+"/resources/{res}")
+	}
+	h.handle("keys", get, h.serveKeys, p+"/keys")
+	h.handle("authorize", getPost, h.serveAuthorize, p+"/oauth/authorize", p+"/resources/{res}/oauth/authorize")
+	h.handle("token", post, h.serveToken, p+"/oauth/token", p+"/oauth2/token", p+"/resources/{res}/oauth/token")
+	if !h.cfg.DisableRegistration {
+		h.handle("register", post, h.serveRegister, p+"/resource-server/oauth/register",
+			p+"/api/v1/resources/{res}/clients:register", p+"/resources/{res}/client_register")
+	}
+	h.handle("revoke", post, h.serveRevoke, p+"/oauth/revoke")
+	h.handle("introspect", post, h.serveIntrospect, p+"/oauth/introspect")
+	h.handle("userinfo", getPost, h.serveUserinfo, p+"/userinfo")
+	h.handle("logout", getPost, h.serveLogout, p+"/oidc/logout")
+	h.handle("health", get, h.serveHealth, p+"/health")
+	if !h.cfg.DisableControl {
+		h.controlRoutes(p + controlPrefix)
+	}
+}
+
+// request is what the pipeline hands an endpoint.
+type request struct {
+	body []byte
+	// res is the {res} path value, already checked to be a configured resource.
+	res string
+}
+
+// endpointFunc serves one endpoint after the pipeline ran.
+type endpointFunc func(w http.ResponseWriter, r *http.Request, in *request)
+
+// statusWriter remembers the status and OAuth error code of a response for capture.
+type statusWriter struct {
+	http.ResponseWriter
+	status  int
+	errCode string
+}
+
+// WriteHeader records the status.
+func (s *statusWriter) WriteHeader(code int) {
+	if s.status == 0 {
+		s.status = code
+	}
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Write records an implicit 200.
+func (s *statusWriter) Write(b []byte) (int, error) {
+	if s.status == 0 {
+		s.status = http.StatusOK
+	}
+	n, err := s.ResponseWriter.Write(b)
+	if err != nil {
+		return n, fmt.Errorf("write response: %w", err)
+	}
+	return n, nil
+}
+
+// handle registers fn for every pattern behind the shared pipeline.
+func (h *Handler) handle(name string, methods []string, fn endpointFunc, patterns ...string) {
+	hf := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { h.pipeline(name, methods, fn, w, r) })
+	for _, p := range patterns {
+		h.mux.Handle(p, hf)
+	}
+}
+
+// pipeline runs the shared steps: resource check, method check, body limit, faults,
+// the endpoint, capture.
+func (h *Handler) pipeline(name string, methods []string, fn endpointFunc, w http.ResponseWriter, r *http.Request) {
+	sw := &statusWriter{ResponseWriter: w}
+	in := &request{res: r.PathValue("res")}
+	defer func() { h.capture(name, r, in.body, sw) }()
+	if in.res != "" {
+		if _, ok := h.resources[in.res]; !ok {
+			writeError(sw, &Error{Code: CodeNotFound, Description: "unknown resource " + in.res, Status: http.StatusNotFound}, false)
+			return
+		}
+	}
+	if !slices.Contains(methods, r.Method) {
+		sw.Header().Set("Allow", strings.Join(methods, ", "))
+		writeError(sw, &Error{Code: CodeInvalidRequest, Description: "method " + r.Method + " not allowed", Status: http.StatusMethodNotAllowed}, false)
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		writeError(sw, err, false)
+		return
+	}
+	in.body = body
+	if f := h.takeFault(name); f != nil {
+		if done := h.applyFault(sw, r, f); done {
+			return
+		}
+	}
+	fn(sw, r, in)
+}
+
+// readBody reads at most maxBodyBytes; a larger body is a 413.
+func readBody(r *http.Request) ([]byte, *Error) {
+	if r.Body == nil {
+		return nil, nil
+	}
+	tooLarge := &Error{Code: CodeInvalidRequest, Description: "request body exceeds 1 MiB", Status: http.StatusRequestEntityTooLarge}
+	if r.ContentLength > maxBodyBytes {
+		return nil, tooLarge
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxBodyBytes+1))
+	if err != nil {
+		return nil, &Error{Code: CodeInvalidRequest, Description: "reading request body: " + err.Error()}
+	}
+	if len(b) > maxBodyBytes {
+		return nil, tooLarge
+	}
+	return b, nil
+}
+
+// Issuer returns the environment URL (Scalekit's SCALEKIT_ENVIRONMENT_URL).
+func (h *Handler) Issuer() string { return h.issuer }
+
+// TokenIssuer returns the iss of access tokens issued for the default resource: the
+// environment URL, or {Issuer}/resources/{RES} when Config.ResourceIssuer is set.
+func (h *Handler) TokenIssuer() string { return h.tokenIssuer(h.cfg.Resources[0].ID) }
+
+// tokenIssuer is the iss of access tokens for resource res.
+func (h *Handler) tokenIssuer(res string) string {
+	if h.cfg.ResourceIssuer {
+		return h.resourceIssuer(res)
+	}
+	return h.issuer
+}
+
+// resourceIssuer is the issuer of the resource-scoped metadata, ENV/resources/RES.
+func (h *Handler) resourceIssuer(res string) string { return h.issuer + "/resources/" + res }
+
+// routeIssuer is the issuer identifier of the metadata that advertises the route a request
+// came in on: ENV for environment routes, ENV/resources/RES for resource-scoped ones.
+func (h *Handler) routeIssuer(res string) string {
+	if res == "" {
+		return h.issuer
+	}
+	return h.resourceIssuer(res)
+}
+
+// Now returns the instance clock: Config.Now plus the offset set by Advance or SetNow.
+func (h *Handler) Now() time.Time {
+	base := h.cfg.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return base.Add(h.offset)
+}
+
+// Advance moves the instance clock forward by d (backward if d is negative).
+func (h *Handler) Advance(d time.Duration) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.offset += d
+}
+
+// SetNow moves the instance clock to t; it keeps ticking from there.
+func (h *Handler) SetNow(t time.Time) {
+	base := h.cfg.Now()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.offset = t.Sub(base)
+}
+
+// JWKS returns the published key set (what GET /keys serves).
+func (h *Handler) JWKS() jose.JSONWebKeySet {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.keys.jwks()
+}
+
+// Clients returns the pre-registered clients followed by the dynamically registered ones,
+// in registration order, secrets included.
+func (h *Handler) Clients() []Client {
+	out := append([]Client(nil), h.cfg.Clients...)
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, id := range h.dynOrder {
+		out = append(out, h.dynamic[id].Client)
+	}
+	return out
+}
+
+// Reset clears authorization codes, refresh tokens, revocations, faults, captured
+// requests, dynamically registered clients, CIMD cache, rate-limit windows, the
+// unpublished-key mode and the clock offset. Keys are kept, so cached JWKS stay valid.
+func (h *Handler) Reset() {
+	h.mu.Lock()
+	h.resetStateLocked()
+	err := h.saveClientsLocked()
+	h.mu.Unlock()
+	if err != nil {
+		h.log.Error("state_write_failed", slog.String("event", "state_write_failed"), slog.String("error", err.Error()))
+	}
+	h.audit("reset", true)
+}
+
+// errorFrom turns any error into an *Error (server_error unless it is one).
+func errorFrom(err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return &Error{Code: CodeServerError, Description: err.Error(), Status: http.StatusInternalServerError}
+}

@@ -1,0 +1,159 @@
+package mockas
+
+// This file holds Server, the httptest-shaped wrapper: a Handler listening on 127.0.0.1:0.
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+)
+
+// TB is the part of testing.TB that Start needs; *testing.T, *testing.B and GinkgoT()
+// satisfy it, and mockas does not import testing.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	Fatalf(format string, args ...any)
+}
+
+// Server is a mockas authorization server listening on a loopback port.
+type Server struct {
+	// URL is the base URL, http://127.0.0.1:PORT, with no trailing slash.
+	URL string
+
+	h         *Handler
+	srv       *http.Server
+	closeOnce sync.Once
+}
+
+// NewServer starts a server on 127.0.0.1:0 with the options applied to a zero Config. The
+// issuer defaults to the server URL. Like httptest.NewServer it panics when it cannot
+// start (invalid options); use Start in tests or NewHandler to get an error instead.
+func NewServer(opts ...Option) *Server {
+	s, err := newServer(opts...)
+	if err != nil {
+		panic(fmt.Errorf("mockas.NewServer: %w", err))
+	}
+	return s
+}
+
+// Start is NewServer for tests: it reports failure with tb.Fatalf and closes the server
+// in tb.Cleanup.
+func Start(tb TB, opts ...Option) *Server {
+	tb.Helper()
+	s, err := newServer(opts...)
+	if err != nil {
+		tb.Fatalf("mockas.Start: %s", err.Error())
+		return nil
+	}
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// newServer listens, builds the handler and serves.
+func newServer(opts ...Option) (*Server, error) {
+	var cfg Config
+	for _, o := range opts {
+		o(&cfg)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	s := &Server{URL: "http://" + ln.Addr().String()}
+	if cfg.Issuer == "" {
+		cfg.Issuer = s.URL
+	}
+	h, err := NewHandler(cfg)
+	if err != nil {
+		_ = ln.Close()
+		return nil, err
+	}
+	s.h = h
+	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	go func() {
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			h.log.Error("serve_failed", "event", "serve_failed", "error", err.Error())
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server and closes its connections. It is safe to call more than once.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() { _ = s.srv.Close() })
+}
+
+// Handler returns the server's handler (to mount it elsewhere too).
+func (s *Server) Handler() http.Handler { return s.h }
+
+// MockAS returns the *Handler, for operations Server does not delegate.
+func (s *Server) MockAS() *Handler { return s.h }
+
+// Issuer returns the environment URL.
+func (s *Server) Issuer() string { return s.h.Issuer() }
+
+// TokenIssuer returns the iss of issued access tokens for the default resource.
+func (s *Server) TokenIssuer() string { return s.h.TokenIssuer() }
+
+// JWKS returns the published key set.
+func (s *Server) JWKS() jose.JSONWebKeySet { return s.h.JWKS() }
+
+// Metadata returns the environment-level RFC 8414 metadata.
+func (s *Server) Metadata() Metadata { return s.h.Metadata() }
+
+// ResourceMetadata returns the resource-scoped metadata of res.
+func (s *Server) ResourceMetadata(res string) (Metadata, bool) { return s.h.ResourceMetadata(res) }
+
+// Clients returns the pre-registered and dynamically registered clients.
+func (s *Server) Clients() []Client { return s.h.Clients() }
+
+// Mint returns an access token described by spec (see Handler.Mint).
+func (s *Server) Mint(spec TokenSpec) (string, error) { return s.h.Mint(spec) }
+
+// RotateKey adds and activates a new key (see Handler.RotateKey).
+func (s *Server) RotateKey(retirePrevious bool) (string, error) { return s.h.RotateKey(retirePrevious) }
+
+// RetireKey removes kid from the JWKS.
+func (s *Server) RetireKey(kid string) error { return s.h.RetireKey(kid) }
+
+// SignWithUnpublishedKey turns the unpublished-key mode on or off.
+func (s *Server) SignWithUnpublishedKey(on bool) { s.h.SignWithUnpublishedKey(on) }
+
+// Now returns the instance clock.
+func (s *Server) Now() time.Time { return s.h.Now() }
+
+// Advance moves the instance clock by d.
+func (s *Server) Advance(d time.Duration) { s.h.Advance(d) }
+
+// SetNow moves the instance clock to t.
+func (s *Server) SetNow(t time.Time) { s.h.SetNow(t) }
+
+// QueueFault queues a fault.
+func (s *Server) QueueFault(f Fault) { s.h.QueueFault(f) }
+
+// ClearFaults drops every queued fault.
+func (s *Server) ClearFaults() { s.h.ClearFaults() }
+
+// Faults returns the queued faults.
+func (s *Server) Faults() []Fault { return s.h.Faults() }
+
+// SetRateLimit sets or removes a per-client token-endpoint rate limit.
+func (s *Server) SetRateLimit(rl RateLimit) { s.h.SetRateLimit(rl) }
+
+// Requests returns the captured requests.
+func (s *Server) Requests() []RecordedRequest { return s.h.Requests() }
+
+// ClearRequests drops the captured requests.
+func (s *Server) ClearRequests() { s.h.ClearRequests() }
+
+// Reset clears per-run state but keeps keys (see Handler.Reset).
+func (s *Server) Reset() { s.h.Reset() }
+
+// Info describes the instance, as GET /_mockas/info does.
+func (s *Server) Info() Info { return s.h.Info() }
