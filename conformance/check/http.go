@@ -1,0 +1,431 @@
+package check
+
+// This file is the bounded HTTP client every probe goes through. Safety rules, enforced
+// here for every request of a run:
+//
+//   - every request carries Config.Timeout through its context;
+//   - response bodies are read through an io.LimitReader (MaxBodyBytes, then Truncated);
+//   - redirects are never followed (RFC 9110 §15.4 lets a client choose; following one
+//     could forward credentials to another origin);
+//   - requests go only to the target's origin or to URLs the target itself advertised
+//     (resource_metadata → PRM authorization_servers → AS metadata URLs → jwks_uri);
+//   - Config.Headers and Authorization are only sent to the target's origin;
+//   - the number of requests per run is capped.
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Limits of the bounded client.
+const (
+	// MaxBodyBytes is the most of a response body that is read; the rest is discarded and
+	// Response.Truncated is set.
+	MaxBodyBytes = 1 << 20
+	// DefaultTimeout applies to each request when Config.Timeout is zero.
+	DefaultTimeout = 5 * time.Second
+	// MaxRequestsPerRun caps the requests one Run may send.
+	MaxRequestsPerRun = 2000
+)
+
+// Errors returned (wrapped) by the bounded client; match them with errors.Is.
+var (
+	// ErrNotAllowed: the URL is neither on the target's origin nor advertised by the target.
+	ErrNotAllowed = errors.New("check: URL is neither on the target's origin nor advertised by the target")
+	// ErrCredentialsOffOrigin: an Authorization field was to be sent to another origin.
+	ErrCredentialsOffOrigin = errors.New("check: refusing to send credentials to an origin other than the target's")
+	// ErrRequestBudget: the run has already sent MaxRequestsPerRun requests.
+	ErrRequestBudget = errors.New("check: request budget of the run is exhausted")
+)
+
+// Request is one HTTP request to the target (or a metadata URL it advertised).
+type Request struct {
+	Method        string      // default POST
+	URL           string      // default: the target URL
+	Query         url.Values  // added to URL's query
+	Header        http.Header // extra headers
+	Authorization []string    // raw Authorization field lines; nil sends none (duplicates allowed)
+	Body          []byte      // raw body; nil sends none
+}
+
+// Bearer returns the Authorization field lines for "Bearer <token>".
+func Bearer(token string) []string { return []string{"Bearer " + token} }
+
+// Response is a bounded, fully read response.
+type Response struct {
+	Status    int
+	Header    http.Header
+	Body      []byte // at most 1 MiB
+	Truncated bool
+	Request   Request // as sent: Method and URL resolved (query included)
+}
+
+// JSON decodes the body into v.
+func (r *Response) JSON(v any) error {
+	if r.Truncated {
+		return fmt.Errorf("decode JSON body: body truncated at %d bytes", MaxBodyBytes)
+	}
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		return fmt.Errorf("decode JSON body: %w", err)
+	}
+	return nil
+}
+
+// String summarises the response for failure messages (status, key headers, body prefix).
+func (r *Response) String() string {
+	if r == nil {
+		return "<no response>"
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s", r.Status, http.StatusText(r.Status))
+	for _, k := range []string{"WWW-Authenticate", "Content-Type", "Mcp-Session-Id", "Retry-After"} {
+		vs := r.Header.Values(k)
+		if k == "WWW-Authenticate" && len(vs) == 0 {
+			b.WriteString("; WWW-Authenticate: (none)")
+		}
+		for _, v := range vs {
+			fmt.Fprintf(&b, "; %s: %s", k, v)
+		}
+	}
+	body := redactText(string(r.Body), nil)
+	const max = 300
+	switch {
+	case len(body) == 0:
+		b.WriteString("; body: (empty)")
+	case len(body) > max:
+		fmt.Fprintf(&b, "; body: %s…[%d more bytes]", body[:max], len(body)-max)
+	default:
+		fmt.Fprintf(&b, "; body: %s", body)
+	}
+	return b.String()
+}
+
+// urlKind says why a URL is on a run's allow-list.
+type urlKind int
+
+const (
+	kindTarget urlKind = iota // on the target's origin
+	kindPRM                   // advertised resource_metadata
+	kindASMeta                // AS metadata candidate of an advertised authorization server
+	kindJWKS                  // jwks_uri of advertised metadata
+)
+
+// sentRequest is what actually went on the wire, for transcripts.
+type sentRequest struct {
+	method string
+	url    *url.URL
+	header http.Header
+	body   []byte
+}
+
+// resolve fills the defaults of req and returns the absolute URL it targets.
+func (r *Run) resolve(req Request) (Request, *url.URL, error) {
+	if req.Method == "" {
+		req.Method = http.MethodPost
+	}
+	raw := req.URL
+	if raw == "" {
+		raw = r.cfg.URL
+	}
+	u, err := r.target.Parse(raw)
+	if err != nil {
+		return req, nil, fmt.Errorf("request URL %q: %w", raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return req, nil, fmt.Errorf("request URL %q: scheme must be http or https: %w", raw, ErrNotAllowed)
+	}
+	u.Fragment, u.RawFragment = "", ""
+	if len(req.Query) > 0 {
+		q := u.Query()
+		for k, vs := range req.Query {
+			for _, v := range vs {
+				q.Add(k, v)
+			}
+		}
+		u.RawQuery = q.Encode()
+	}
+	req.URL = u.String()
+	return req, u, nil
+}
+
+// send performs one request under the run's safety rules. It never follows redirects.
+func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, error) {
+	req, u, err := r.resolve(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	onTarget := originOf(u) == r.origin
+	if !onTarget {
+		if _, ok := r.allowedKind(u); !ok {
+			return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), ErrNotAllowed)
+		}
+		if len(req.Authorization) > 0 || len(req.Header.Values("Authorization")) > 0 {
+			return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), ErrCredentialsOffOrigin)
+		}
+	}
+	if err := r.count(); err != nil {
+		return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
+	defer cancel()
+	var body io.Reader
+	if req.Body != nil {
+		body = bytes.NewReader(req.Body)
+	}
+	hreq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
+	if err != nil {
+		return nil, nil, fmt.Errorf("build %s %s: %w", req.Method, u.Redacted(), err)
+	}
+	hreq.Header.Set("User-Agent", "mcp-conform/"+r.clientVersion)
+	if onTarget {
+		for k, vs := range r.cfg.Headers {
+			hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+		}
+	}
+	for k, vs := range req.Header {
+		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+	}
+	if req.Authorization != nil {
+		// Each element becomes its own field line: net/http writes every value of a
+		// header as a separate "Name: value" line, which RS-31 relies on.
+		hreq.Header["Authorization"] = append([]string(nil), req.Authorization...)
+	}
+	sent := &sentRequest{method: req.Method, url: u, header: hreq.Header.Clone(), body: req.Body}
+
+	hresp, err := r.client.Do(hreq)
+	if err != nil {
+		return nil, sent, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
+	}
+	defer hresp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(hresp.Body, MaxBodyBytes+1))
+	if err != nil {
+		return nil, sent, fmt.Errorf("%s %s: read body: %w", req.Method, u.Redacted(), err)
+	}
+	resp := &Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Request: req}
+	if len(data) > MaxBodyBytes {
+		resp.Body, resp.Truncated = data[:MaxBodyBytes], true
+	}
+	r.learn(u, onTarget, resp)
+	return resp, sent, nil
+}
+
+// count charges one request to the run's budget.
+func (r *Run) count() error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.requests >= r.maxRequests {
+		return ErrRequestBudget
+	}
+	r.requests++
+	return nil
+}
+
+// RequestCount returns how many requests the run has sent so far.
+func (r *Run) RequestCount() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.requests
+}
+
+// originOf returns scheme://host:port with the default port made explicit.
+func originOf(u *url.URL) string {
+	scheme := strings.ToLower(u.Scheme)
+	port := u.Port()
+	if port == "" {
+		switch scheme {
+		case "http":
+			port = "80"
+		case "https":
+			port = "443"
+		}
+	}
+	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
+}
+
+// allowKey identifies an advertised URL on the allow-list (the query is ignored).
+func allowKey(u *url.URL) string {
+	p := u.EscapedPath()
+	if p == "" {
+		p = "/"
+	}
+	return originOf(u) + p
+}
+
+func (r *Run) allowedKind(u *url.URL) (urlKind, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	k, ok := r.allow[allowKey(u)]
+	return k, ok
+}
+
+// permit puts an advertised URL on the allow-list; anything unparsable is ignored.
+func (r *Run) permit(raw string, kind urlKind) {
+	u, err := url.Parse(raw)
+	if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	key := allowKey(u)
+	if _, ok := r.allow[key]; !ok {
+		r.allow[key] = kind
+	}
+}
+
+// learn extends the allow-list with what a response advertises: resource_metadata of a
+// challenge from the target; authorization servers of a PRM document; jwks_uri of AS
+// metadata.
+func (r *Run) learn(u *url.URL, onTarget bool, resp *Response) {
+	kind, listed := r.allowedKind(u)
+	if onTarget {
+		if chs, _ := resp.Challenges(); len(chs) > 0 {
+			for _, ch := range chs {
+				if v, ok := ch.Param("resource_metadata"); ok {
+					r.permit(v, kindPRM)
+				}
+			}
+		}
+		if !listed {
+			switch {
+			case strings.HasPrefix(u.Path, "/.well-known/oauth-protected-resource"):
+				kind, listed = kindPRM, true
+			case strings.HasPrefix(u.Path, "/.well-known/oauth-authorization-server"),
+				strings.HasPrefix(u.Path, "/.well-known/openid-configuration"),
+				strings.HasSuffix(u.Path, "/.well-known/openid-configuration"):
+				kind, listed = kindASMeta, true
+			}
+		}
+	}
+	if !listed || resp.Status != http.StatusOK {
+		return
+	}
+	var doc map[string]any
+	if json.Unmarshal(resp.Body, &doc) != nil {
+		return
+	}
+	switch kind {
+	case kindPRM:
+		for _, as := range stringList(doc["authorization_servers"]) {
+			for _, m := range ASMetadataURLs(as) {
+				r.permit(m, kindASMeta)
+			}
+		}
+		if j, ok := doc["jwks_uri"].(string); ok {
+			r.permit(j, kindJWKS)
+		}
+	case kindASMeta:
+		if j, ok := doc["jwks_uri"].(string); ok {
+			r.permit(j, kindJWKS)
+		}
+	}
+}
+
+// stringList returns the string elements of a JSON array value.
+func stringList(v any) []string {
+	arr, _ := v.([]any)
+	var out []string
+	for _, e := range arr {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Do sends req; a transport error ends the check as a failure naming the error.
+func (c *C) Do(ctx context.Context, req Request) *Response {
+	resp, err := c.TryDo(ctx, req)
+	if err != nil {
+		c.abort("request failed: %v", err)
+	}
+	return resp
+}
+
+// TryDo sends req and returns transport errors instead of ending the check. An unexpected
+// 429 (in any check but the rate-limit check) is retried once after a Retry-After of at most
+// 2 seconds; otherwise the check ends as skipped (inconclusive).
+func (c *C) TryDo(ctx context.Context, req Request) (*Response, error) {
+	resp, err := c.send(ctx, req)
+	if err != nil || resp.Status != http.StatusTooManyRequests || c.def.Needs&NeedsRateLimit != 0 {
+		return resp, err
+	}
+	if d, ok := retryAfter(resp.Header.Get("Retry-After"), time.Now()); ok && d <= maxRetryAfter {
+		c.Note("429 from the target; retrying once after %s", d)
+		if err := sleep(ctx, d); err != nil {
+			return nil, err
+		}
+		resp, err = c.send(ctx, req)
+		if err != nil || resp.Status != http.StatusTooManyRequests {
+			return resp, err
+		}
+	}
+	c.Skip("inconclusive: target rate-limited the probe (429)")
+	return nil, nil // unreachable: Skip ends the check
+}
+
+// maxRetryAfter is the longest Retry-After a probe waits for before giving up.
+const maxRetryAfter = 2 * time.Second
+
+// send performs the request and records the exchange in the check's transcript.
+func (c *C) send(ctx context.Context, req Request) (*Response, error) {
+	resp, sent, err := c.run.send(ctx, req)
+	if sent != nil {
+		c.record(renderExchange(sent, resp, err, c.secretsSnapshot()))
+	}
+	return resp, err
+}
+
+// retryAfter parses a Retry-After value (RFC 9110 §10.2.3: HTTP-date / delay-seconds).
+func retryAfter(v string, now time.Time) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	if n, err := parseDelaySeconds(v); err == nil {
+		return n, true
+	}
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	d := t.Sub(now)
+	if d < 0 {
+		d = 0
+	}
+	return d, true
+}
+
+func parseDelaySeconds(v string) (time.Duration, error) {
+	var n int64
+	for _, ch := range v {
+		if ch < '0' || ch > '9' {
+			return 0, fmt.Errorf("delay-seconds %q: not a non-negative integer", v)
+		}
+		n = n*10 + int64(ch-'0')
+		if n > 1<<31 {
+			return 0, fmt.Errorf("delay-seconds %q: too large", v)
+		}
+	}
+	return time.Duration(n) * time.Second, nil
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for Retry-After: %w", ctx.Err())
+	}
+}

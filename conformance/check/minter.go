@@ -1,0 +1,158 @@
+package check
+
+// This file adapts the two ways of minting tokens a target trusts to Minter: an in-process
+// mockas (Server or Handler) and a running mockas reached through its control plane
+// (GET /_mockas/info, POST /_mockas/mint; see docs/mockas.md).
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// localMinter adapts an in-process mockas.
+type localMinter struct {
+	as interface {
+		Issuer() string
+		Mint(mockas.TokenSpec) (string, error)
+	}
+}
+
+// LocalMinter adapts an in-process mockas server (or handler) to Minter.
+func LocalMinter(as interface {
+	Issuer() string
+	Mint(mockas.TokenSpec) (string, error)
+}) Minter {
+	return localMinter{as: as}
+}
+
+// Issuer implements Minter.
+func (m localMinter) Issuer() string { return m.as.Issuer() }
+
+// Mint implements Minter.
+func (m localMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("mint: %w", err)
+	}
+	tok, err := m.as.Mint(spec)
+	if err != nil {
+		return "", fmt.Errorf("mint: %w", err)
+	}
+	return tok, nil
+}
+
+// controlPlaneMinter talks to a running mockas.
+type controlPlaneMinter struct {
+	base        string
+	client      *http.Client
+	issuer      string
+	tokenIssuer string
+}
+
+// maxControlPlaneBody bounds control-plane responses.
+const maxControlPlaneBody = 1 << 20
+
+// ControlPlaneMinter reaches a running mockas at baseURL through its control plane
+// (GET /_mockas/info, POST /_mockas/mint).
+func ControlPlaneMinter(ctx context.Context, baseURL string, client *http.Client) (Minter, error) {
+	if client == nil {
+		client = &http.Client{
+			Timeout:       10 * time.Second,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
+	}
+	m := &controlPlaneMinter{base: strings.TrimSuffix(baseURL, "/"), client: client}
+	var info struct {
+		Issuer      string `json:"issuer"`
+		TokenIssuer string `json:"token_issuer"`
+	}
+	if err := m.call(ctx, http.MethodGet, "/_mockas/info", nil, &info); err != nil {
+		return nil, fmt.Errorf("mockas control plane at %s: %w", baseURL, err)
+	}
+	if info.Issuer == "" {
+		return nil, fmt.Errorf("mockas control plane at %s: /_mockas/info has no issuer", baseURL)
+	}
+	m.issuer, m.tokenIssuer = info.Issuer, info.TokenIssuer
+	return m, nil
+}
+
+// Issuer implements Minter: the issuer GET /_mockas/info reported.
+func (m *controlPlaneMinter) Issuer() string { return m.issuer }
+
+// TokenIssuer returns the iss of the tokens the mockas mints (may differ from Issuer).
+func (m *controlPlaneMinter) TokenIssuer() string { return m.tokenIssuer }
+
+// Mint implements Minter with POST /_mockas/mint.
+func (m *controlPlaneMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, error) {
+	body, err := json.Marshal(spec)
+	if err != nil {
+		return "", fmt.Errorf("mint: encode token spec: %w", err)
+	}
+	var out struct {
+		Token string `json:"token"`
+	}
+	if err := m.call(ctx, http.MethodPost, "/_mockas/mint", body, &out); err != nil {
+		return "", fmt.Errorf("mint: %w", err)
+	}
+	if out.Token == "" {
+		return "", fmt.Errorf("mint: /_mockas/mint answered without a token")
+	}
+	return out.Token, nil
+}
+
+// call sends one control-plane request and decodes a 200 JSON answer into out; any other
+// status is an error naming the body's error and error_description.
+func (m *controlPlaneMinter) call(ctx context.Context, method, path string, body []byte, out any) error {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, m.base+path, rd)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := m.client.Do(req)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", method, path, err)
+	}
+	defer resp.Body.Close()
+	data, err := io.ReadAll(io.LimitReader(resp.Body, maxControlPlaneBody))
+	if err != nil {
+		return fmt.Errorf("%s %s: read body: %w", method, path, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
+		}
+		_ = json.Unmarshal(data, &e) // a non-JSON error body is reported by status alone
+		switch {
+		case e.Description != "":
+			return fmt.Errorf("%s %s: status %d: %s: %s", method, path, resp.StatusCode, e.Error, e.Description)
+		case e.Error != "":
+			return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, e.Error)
+		default:
+			return fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
+		}
+	}
+	if err := json.Unmarshal(data, out); err != nil {
+		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
+	}
+	return nil
+}
+
+var (
+	_ Minter = localMinter{}
+	_ Minter = (*controlPlaneMinter)(nil)
+)

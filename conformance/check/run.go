@@ -1,0 +1,271 @@
+package check
+
+// This file defines Run, one execution context against one target: configuration checks,
+// the reachability probe, spec-version resolution (MCP lifecycle "Version Negotiation": the
+// server answers initialize with the version it will speak) and the shared, memoized
+// unauthenticated baseline response.
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// RateLimit is a declared limit: one client may make Requests requests per Per.
+type RateLimit struct {
+	Requests int
+	Per      time.Duration
+}
+
+// Minter mints tokens the target trusts: an in-process *mockas.Server or a running mockas
+// reached through its control plane.
+type Minter interface {
+	Issuer() string
+	Mint(ctx context.Context, spec mockas.TokenSpec) (string, error)
+}
+
+// Config describes one run against one target.
+type Config struct {
+	URL         string            // the MCP endpoint
+	SpecVersion string            // resolved version, e.g. "2025-11-25"
+	Token       string            // a supplied valid token (supplied-token mode)
+	Headers     http.Header       // extra headers sent on every request to the target origin
+	Scopes      map[string]string // tool name -> scope it needs (declared)
+	RateLimit   *RateLimit        // declared rate limit, or nil
+	Timeout     time.Duration     // per request; default 5s
+	Minter      Minter            // non-nil in cooperative mode
+}
+
+// Run is one execution context against one target: the bounded HTTP client, the minter and
+// the per-run caches (baseline response, discovery, positive control). Safe for concurrent use.
+type Run struct {
+	cfg           Config
+	target        *url.URL
+	origin        string
+	client        *http.Client
+	reg           *registry
+	clientVersion string
+	maxRequests   int
+
+	mu       sync.Mutex // guards allow and requests
+	allow    map[string]urlKind
+	requests int
+
+	baseMu sync.Mutex // guards base, baseEx
+	base   *Response
+	baseEx Exchange
+
+	discMu sync.Mutex // guards disc
+	disc   *Discovery
+
+	ctrlMu sync.Mutex // guards ctrl
+	ctrl   *controlResult
+}
+
+// NewRun validates cfg, checks the target is reachable (a connection error is returned, so
+// the CLI can exit 2) and resolves SpecVersion "auto"/"" by initializing a session (falls back
+// to 2025-11-25).
+func NewRun(ctx context.Context, cfg Config) (*Run, error) {
+	r, err := newRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	auto := cfg.SpecVersion == "" || cfg.SpecVersion == "auto"
+	if auto {
+		r.cfg.SpecVersion = LatestInitializeVersion
+	} else if !IsKnownVersion(cfg.SpecVersion) {
+		return nil, fmt.Errorf("spec version %q: want one of %s or auto", cfg.SpecVersion, strings.Join(KnownVersions(), ", "))
+	}
+	if _, _, err := r.baseline(ctx); err != nil {
+		return nil, fmt.Errorf("target %s is not reachable: %w", cfg.URL, err)
+	}
+	if auto {
+		if v := r.resolveVersion(ctx); v != r.cfg.SpecVersion {
+			r.cfg.SpecVersion = v
+			r.resetCaches()
+		}
+	}
+	return r, nil
+}
+
+// newRun validates the configuration and builds the Run without sending anything.
+func newRun(cfg Config) (*Run, error) {
+	u, err := url.Parse(cfg.URL)
+	if err != nil {
+		return nil, fmt.Errorf("target URL %q: %w", cfg.URL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("target URL %q: must be an absolute http or https URL", cfg.URL)
+	}
+	if u.Fragment != "" {
+		return nil, fmt.Errorf("target URL %q: must not have a fragment", cfg.URL)
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	cfg.Headers = cfg.Headers.Clone()
+	for k := range cfg.Headers {
+		if strings.EqualFold(k, "Authorization") {
+			return nil, fmt.Errorf("config headers: Authorization is set per request; use Config.Token")
+		}
+	}
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	return &Run{
+		cfg:    cfg,
+		target: u,
+		origin: originOf(u),
+		client: &http.Client{
+			Transport: transport,
+			// Never follow redirects: a redirect could carry credentials to another origin,
+			// and checks must see the status the target actually sent.
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		},
+		reg:           defaultRegistry,
+		clientVersion: clientVersion(),
+		maxRequests:   MaxRequestsPerRun,
+		allow:         map[string]urlKind{},
+	}, nil
+}
+
+// clientVersion is the module version of the binary, for clientInfo and User-Agent.
+func clientVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "devel"
+}
+
+// Config returns the resolved configuration.
+func (r *Run) Config() Config {
+	cfg := r.cfg
+	cfg.Headers = cfg.Headers.Clone()
+	if cfg.Scopes != nil {
+		m := make(map[string]string, len(cfg.Scopes))
+		for k, v := range cfg.Scopes {
+			m[k] = v
+		}
+		cfg.Scopes = m
+	}
+	return cfg
+}
+
+// resetCaches forgets version-dependent results; only NewRun calls it, before the Run is
+// shared.
+func (r *Run) resetCaches() {
+	r.baseMu.Lock()
+	r.base = nil
+	r.baseMu.Unlock()
+	r.discMu.Lock()
+	r.disc = nil
+	r.discMu.Unlock()
+}
+
+// baselineRequest builds the unauthenticated baseline request for the run's version.
+func (r *Run) baselineRequest(id int) (Request, error) {
+	if usesInitialize(r.cfg.SpecVersion) {
+		return buildMCPRequest(r.cfg.SpecVersion, r.clientVersion, "initialize", nil, id)
+	}
+	return buildMCPRequest(r.cfg.SpecVersion, r.clientVersion, "tools/list", map[string]any{}, id)
+}
+
+// baseline returns the target's answer to the unauthenticated baseline request. A response
+// other than 429 is cached for the run; errors and 429s are not.
+func (r *Run) baseline(ctx context.Context) (*Response, Exchange, error) {
+	r.baseMu.Lock()
+	defer r.baseMu.Unlock()
+	if r.base != nil {
+		return r.base, r.baseEx, nil
+	}
+	req, err := r.baselineRequest(1)
+	if err != nil {
+		return nil, Exchange{}, err
+	}
+	resp, sent, err := r.send(ctx, req)
+	var ex Exchange
+	if sent != nil {
+		ex = renderExchange(sent, resp, err, nil)
+	}
+	if err != nil {
+		return nil, ex, err
+	}
+	if resp.Status != http.StatusTooManyRequests {
+		r.base, r.baseEx = resp, ex
+	}
+	return resp, ex, nil
+}
+
+// Unauthenticated returns the target's answer to the baseline request without credentials;
+// it is fetched once per run and shared.
+func (c *C) Unauthenticated(ctx context.Context) *Response {
+	resp, ex, err := c.run.baseline(ctx)
+	c.recordBaseline(ex)
+	if err != nil {
+		c.abort("baseline request failed: %v", err)
+	}
+	if resp.Status == http.StatusTooManyRequests && c.def.Needs&NeedsRateLimit == 0 {
+		c.Skip("inconclusive: target rate-limited the probe (429)")
+	}
+	cp := *resp
+	cp.Header = resp.Header.Clone()
+	return &cp
+}
+
+// recordBaseline adds the shared baseline exchange to this check's transcript, once.
+func (c *C) recordBaseline(ex Exchange) {
+	if ex.Request == "" && ex.Response == "" {
+		return
+	}
+	c.mu.Lock()
+	first := !c.sawBaseline
+	c.sawBaseline = true
+	c.mu.Unlock()
+	if first {
+		c.record(ex)
+	}
+}
+
+// resolveVersion initializes with the latest initialize-based version, authenticated when a
+// token can be had, and returns the version the server answers with when it is known.
+func (r *Run) resolveVersion(ctx context.Context) string {
+	token := r.cfg.Token
+	if r.cfg.Minter != nil {
+		spec := mockas.TokenSpec{
+			Subject:  "mcp-conform-run",
+			ClientID: "mcp-conform-run",
+			Audience: []string{r.discover(ctx).Resource},
+			Scopes:   r.defaultScopes(ctx),
+		}
+		if t, err := r.cfg.Minter.Mint(ctx, spec); err == nil {
+			token = t
+		}
+	}
+	var resp *Response
+	if token == "" {
+		resp, _, _ = r.baseline(ctx)
+	} else if req, err := r.baselineRequest(1); err == nil {
+		req.Authorization = Bearer(token)
+		resp, _, _ = r.send(ctx, req)
+	}
+	if resp == nil || resp.Status/100 != 2 {
+		return LatestInitializeVersion
+	}
+	msg, err := resp.JSONRPC()
+	if err != nil || msg.Error != nil {
+		return LatestInitializeVersion
+	}
+	var res struct {
+		ProtocolVersion string `json:"protocolVersion"`
+	}
+	if json.Unmarshal(msg.Result, &res) != nil || !IsKnownVersion(res.ProtocolVersion) {
+		return LatestInitializeVersion
+	}
+	return res.ProtocolVersion
+}

@@ -1,0 +1,168 @@
+package check
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/onsi/gomega"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+func TestNewRun_invalidConfig(t *testing.T) {
+	srv := loopbackServer(t, http.NotFoundHandler())
+	tests := []struct {
+		name string
+		cfg  Config
+		want string
+	}{
+		{name: "relative URL", cfg: Config{URL: "/mcp"}, want: "absolute http or https"},
+		{name: "other scheme", cfg: Config{URL: "ftp://127.0.0.1/mcp"}, want: "absolute http or https"},
+		{name: "no host", cfg: Config{URL: "http:///mcp"}, want: "absolute http or https"},
+		{name: "fragment", cfg: Config{URL: srv.URL + "/mcp#x"}, want: "fragment"},
+		{name: "unknown version", cfg: Config{URL: srv.URL, SpecVersion: "2024-11-05"}, want: "spec version"},
+		{name: "authorization header", cfg: Config{URL: srv.URL, Headers: http.Header{"Authorization": {"x"}}}, want: "Authorization"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := NewRun(t.Context(), tt.cfg)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("NewRun error = %v, want it to mention %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewRun_unreachable(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // nothing listens there any more
+	_, err = NewRun(t.Context(), Config{URL: "http://" + addr + "/mcp"})
+	var opErr *net.OpError
+	if !errors.As(err, &opErr) || !strings.Contains(err.Error(), "not reachable") {
+		t.Errorf("NewRun error = %v, want a wrapped *net.OpError saying not reachable", err)
+	}
+}
+
+func TestNewRun_resolvesVersion(t *testing.T) {
+	tests := []struct {
+		name     string
+		answer   string // protocolVersion the target answers
+		explicit string
+		minter   bool
+		want     string
+	}{
+		{name: "auto takes the negotiated version", answer: Version20250618, want: Version20250618},
+		{name: "auto with minted token", answer: Version20250326, minter: true, want: Version20250326},
+		{name: "auto ignores unknown versions", answer: "1999-01-01", want: Version20251125},
+		{name: "explicit version wins", answer: Version20250618, explicit: Version20260728, want: Version20260728},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			target := newTestTarget(t, func(x *testTarget) { x.version = tt.answer })
+			cfg := Config{URL: target.resource, SpecVersion: tt.explicit}
+			if tt.minter {
+				cfg.Minter = LocalMinter(target.as)
+			} else {
+				cfg.Token = mintFor(t, target, mockas.TokenSpec{})
+			}
+			run, err := NewRun(t.Context(), cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := run.Config().SpecVersion; got != tt.want {
+				t.Errorf("SpecVersion = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestNewRun_autoUnauthenticatedFallsBack(t *testing.T) {
+	target := newTestTarget(t, func(x *testTarget) { x.version = Version20250618 })
+	run, err := NewRun(t.Context(), Config{URL: target.resource, SpecVersion: "auto"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := run.Config().SpecVersion; got != LatestInitializeVersion {
+		t.Errorf("SpecVersion = %q, want the fallback %q (the target answers 401 without a token)", got, LatestInitializeVersion)
+	}
+}
+
+// mintFor mints a token the target accepts.
+func mintFor(t *testing.T, target *testTarget, spec mockas.TokenSpec) string {
+	t.Helper()
+	if spec.Audience == nil {
+		spec.Audience = []string{target.resource}
+	}
+	tok, err := target.as.Mint(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+func TestTokens_cooperative(t *testing.T) {
+	target := newTestTarget(t, func(x *testTarget) { x.sse = true })
+	run := newTestRun(t, Config{URL: target.resource, Minter: LocalMinter(target.as)}, testRegistry(t))
+	var token string
+	res := runCheck(t, run, "T-MUST", NeedsToken|NeedsMinting, func(ctx context.Context, c *C) {
+		token = c.ValidToken(ctx)
+		c.Expect(c.Do(ctx, withAuth(c.BaselineRequest(), token))).To(HaveStatus(http.StatusOK))
+		expired := c.Mint(ctx, mockas.TokenSpec{Defect: mockas.DefectExpired})
+		c.Expect(c.Do(ctx, withAuth(c.BaselineRequest(), expired))).To(HaveOAuthError("invalid_token"))
+		forged := c.Forge(ctx, mockas.TokenSpec{Defect: mockas.DefectAlgNone})
+		c.Expect(c.Do(ctx, withAuth(c.BaselineRequest(), forged))).To(HaveStatus(http.StatusUnauthorized))
+		resp := c.CallTool(ctx, token, "echo", nil)
+		c.Expect(resp).To(HaveStatus(http.StatusOK))
+		msg, err := resp.JSONRPC()
+		c.Expect(err).NotTo(gomega.HaveOccurred())
+		c.Expect(msg.IsResponse()).To(gomega.BeTrue())
+	})
+	if res.Status != StatusPass {
+		t.Fatalf("status %s: %s", res.Status, res.Detail)
+	}
+	claims := decodeClaims(t, token)
+	if claims["sub"] != "mcp-conform-t-must" || claims["client_id"] != "mcp-conform-t-must" {
+		t.Errorf("sub/client_id = %v/%v, want the check's own", claims["sub"], claims["client_id"])
+	}
+	if scope, _ := claims["scope"].(string); scope != "mcp:read" {
+		t.Errorf("scope = %q, want every advertised scope", scope)
+	}
+	for _, ex := range res.Exchanges {
+		if strings.Contains(ex.Request, token) || strings.Contains(ex.Response, token) {
+			t.Fatalf("transcript leaks the token:\n%s", ex.Request)
+		}
+	}
+	_, auth, hdrs := target.hits.snapshot()
+	var sawSession bool
+	for i, h := range hdrs {
+		if h.Get("Mcp-Session-Id") == "session-1" && h.Get("MCP-Protocol-Version") == Version20251125 && len(auth[i]) == 1 {
+			sawSession = true
+		}
+	}
+	if !sawSession {
+		t.Error("CallTool did not send the session and version headers with the token")
+	}
+}
+
+func TestTokens_suppliedMode(t *testing.T) {
+	target := newTestTarget(t, nil)
+	tok := mintFor(t, target, mockas.TokenSpec{})
+	run := newTestRun(t, Config{URL: target.resource, Token: tok}, testRegistry(t))
+	res := runCheck(t, run, "T-MUST", NeedsToken, func(ctx context.Context, c *C) {
+		if got := c.ValidToken(ctx, "other:scope"); got != tok {
+			c.Fail("ValidToken returned another token")
+		}
+		c.Mint(ctx, mockas.TokenSpec{}) // skips: no minter
+	})
+	if res.Status != StatusSkip || !strings.Contains(res.Detail, "cooperative mode") || !strings.Contains(res.Detail, "not applied") {
+		t.Errorf("got %s %q", res.Status, res.Detail)
+	}
+}
