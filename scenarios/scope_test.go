@@ -1,0 +1,47 @@
+package scenarios_test
+
+// Proof for the insufficient-scope checks RS-51…RS-54: pass on the correct reference server,
+// fail or warn on the server broken in that way, skip without a declared scope requirement.
+
+import (
+	"testing"
+
+	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/fixtures"
+)
+
+func TestScope_Verdicts(t *testing.T) {
+	pass, fail, warn, skip := check.StatusPass, check.StatusFail, check.StatusWarn, check.StatusSkip
+	// RS-53 needs a tool requiring several scopes to tell a complete challenge from an
+	// incremental one: FlawTweak(FlawIncrementalScopeChallenge) adds "report" (two scopes);
+	// the correct server gets the same tool.
+	report := fixtures.FlawTweak(fixtures.FlawIncrementalScopeChallenge)
+	declareReport := func(c *check.Config) {
+		c.Scopes = map[string]string{"report": "mcp:tools:weather mcp:admin"}
+	}
+	undeclared := func(c *check.Config) { c.Scopes = nil }
+	v0728 := func(c *check.Config) { c.SpecVersion = "2026-07-28" }
+	advertiseWildcard := func(o *fixtures.Options) {
+		o.ScopesSupported = []string{"mcp:admin", "mcp:tools:*", "mcp:tools:weather"}
+	}
+	runVSCases(t, []vsCase{
+		{id: "RS-51", want: pass},
+		flawed("RS-51", fixtures.FlawScopeUnchecked, fail),
+		{id: "RS-51", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScope401}, want: warn, detail: "401"},
+		{id: "RS-51", cfg: undeclared, want: skip, detail: "no scope requirement declared"},
+		{id: "RS-52", want: pass},
+		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoErrorParam}, want: warn, detail: "insufficient_scope"},
+		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoScopeParam}, want: warn, detail: "scope"},
+		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoResourceMetadata}, want: warn, detail: "resource_metadata"},
+		{id: "RS-53", tweak: report, cfg: declareReport, want: pass},
+		{id: "RS-53", tweak: report, cfg: func(c *check.Config) { declareReport(c); v0728(c) }, want: pass},
+		{id: "RS-53", flaws: []fixtures.Flaw{fixtures.FlawIncrementalScopeChallenge}, cfg: declareReport, want: warn},
+		{id: "RS-54", cfg: v0728, want: pass},
+		// The server does not advertise mcp:tools:*: it may define no such hierarchy, so WARN.
+		{id: "RS-54", flaws: []fixtures.Flaw{fixtures.FlawHierarchyIgnored}, cfg: v0728, want: warn, detail: "does not advertise"},
+		// It advertises mcp:tools:* and still refuses it for mcp:tools:weather: FAIL.
+		{id: "RS-54", flaws: []fixtures.Flaw{fixtures.FlawHierarchyIgnored}, tweak: advertiseWildcard, cfg: v0728, want: fail},
+		// Before 2026-07-28 the row does not apply (version gating).
+		{id: "RS-54", flaws: []fixtures.Flaw{fixtures.FlawHierarchyIgnored}, want: skip},
+	})
+}
