@@ -1,0 +1,137 @@
+package conformance
+
+// This file maps a Target (what the user points the tool at) onto a check.Run (what the
+// checks execute against), and declares the run Options shared by the three drivers.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// DefaultTimeout is the per-request timeout when Target.Timeout is zero.
+const DefaultTimeout = 5 * time.Second
+
+// Target is the MCP server under test and what the tool may use against it. At most one of
+// MockAS and MockASURL is set (cooperative mode: the target trusts that mockas, so the suite
+// can mint crafted tokens); with neither, Token enables the checks that need a valid token
+// (supplied-token mode); with nothing, only anonymous checks and forged tokens run.
+type Target struct {
+	URL         string            // MCP endpoint
+	MockAS      *mockas.Server    // in-process mockas the server trusts (cooperative mode; check.LocalMinter)
+	MockASURL   string            // a running mockas the server trusts (cooperative mode; check.ControlPlaneMinter)
+	Token       string            // a supplied valid token (supplied-token mode)
+	Headers     http.Header       // extra headers for the target
+	SpecVersion string            // "" or "auto" = detect
+	Scopes      map[string]string // tool -> scope it needs
+	RateLimit   *check.RateLimit  // declared rate limit, or nil
+	Timeout     time.Duration     // per request, default 5s
+}
+
+// Options tune a run. The zero value runs every check, without a baseline, non-strict.
+type Options struct {
+	Strict           bool      // warnings fail the run (and stale baseline entries)
+	ExpectedFailures *Baseline // nil = none
+	LabelFilter      string    // Ginkgo label-filter expression (e.g. "level:must && area:challenge"); "" = all
+}
+
+// Option sets one field of Options for Run.
+type Option func(*Options)
+
+// WithStrict makes warnings and stale baseline entries fail the test.
+func WithStrict() Option { return func(o *Options) { o.Strict = true } }
+
+// WithExpectedFailures applies a baseline: its failing checks are logged, not failed.
+func WithExpectedFailures(b *Baseline) Option {
+	return func(o *Options) { o.ExpectedFailures = b }
+}
+
+// WithLabelFilter selects the checks whose labels (see Labels) match the Ginkgo
+// label-filter expression.
+func WithLabelFilter(filter string) Option {
+	return func(o *Options) { o.LabelFilter = filter }
+}
+
+// config validates t and builds the check configuration, minter excluded.
+func (t Target) config() (check.Config, error) {
+	if strings.TrimSpace(t.URL) == "" {
+		return check.Config{}, errors.New("target: URL is required")
+	}
+	u, err := url.Parse(t.URL)
+	if err != nil {
+		return check.Config{}, fmt.Errorf("target: URL %q: %w", t.URL, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return check.Config{}, fmt.Errorf("target: URL %q is not an absolute http(s) URL", t.URL)
+	}
+	if t.MockAS != nil && t.MockASURL != "" {
+		return check.Config{}, errors.New("target: MockAS and MockASURL are mutually exclusive")
+	}
+	if t.Timeout < 0 {
+		return check.Config{}, fmt.Errorf("target: negative timeout %s", t.Timeout)
+	}
+	if rl := t.RateLimit; rl != nil && (rl.Requests <= 0 || rl.Per <= 0) {
+		return check.Config{}, fmt.Errorf("target: rate limit %d per %s: both must be positive", rl.Requests, rl.Per)
+	}
+	version := t.SpecVersion
+	if strings.EqualFold(version, "auto") {
+		version = ""
+	}
+	timeout := t.Timeout
+	if timeout == 0 {
+		timeout = DefaultTimeout
+	}
+	return check.Config{
+		URL:         t.URL,
+		SpecVersion: version,
+		Token:       t.Token,
+		Headers:     t.Headers.Clone(),
+		Scopes:      cloneMap(t.Scopes),
+		RateLimit:   t.RateLimit,
+		Timeout:     timeout,
+	}, nil
+}
+
+// Prepare validates t, picks the minter for its mode (MockAS → check.LocalMinter, MockASURL →
+// check.ControlPlaneMinter) and opens a check.Run: the target must be reachable and its spec
+// version is resolved. Errors are configuration or connection problems (the CLI exits 2).
+func Prepare(ctx context.Context, t Target) (*check.Run, error) {
+	cfg, err := t.config()
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case t.MockAS != nil:
+		cfg.Minter = check.LocalMinter(t.MockAS)
+	case t.MockASURL != "":
+		m, err := check.ControlPlaneMinter(ctx, t.MockASURL, &http.Client{Timeout: cfg.Timeout})
+		if err != nil {
+			return nil, fmt.Errorf("mockas control plane at %s: %w", t.MockASURL, err)
+		}
+		cfg.Minter = m
+	}
+	run, err := check.NewRun(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("target %s: %w", redactURL(t.URL), err)
+	}
+	return run, nil
+}
+
+// cloneMap copies m (nil stays nil) so the run never aliases the caller's map.
+func cloneMap(m map[string]string) map[string]string {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
