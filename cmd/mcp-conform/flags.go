@@ -1,0 +1,184 @@
+package main
+
+// This file holds the flag plumbing shared by the subcommands: a FlagSet per subcommand with
+// its usage text, and the flag.Value types of "run" (--scope, --rate-limit, repeatable names).
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/check"
+)
+
+// flagSet is a subcommand's flag.FlagSet plus the text of its usage message.
+type flagSet struct {
+	*flag.FlagSet
+	synopsis    string // "mcp-conform run --url URL [flags]"
+	description string // what the subcommand does; may span lines
+	notes       string // printed after the flags (examples, exit codes)
+}
+
+// newFlagSet returns an empty, silent FlagSet: parse errors and help are printed by cli.parse.
+func newFlagSet(name, synopsis, description string) *flagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	return &flagSet{FlagSet: fs, synopsis: synopsis, description: description}
+}
+
+// usage writes the subcommand's usage message to w.
+func (fs *flagSet) usage(w io.Writer) {
+	fmt.Fprintf(w, "Usage:\n  %s\n\n%s\n", fs.synopsis, strings.TrimRight(fs.description, "\n"))
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if len(names) > 0 {
+		fmt.Fprintf(w, "\nFlags:\n")
+		sort.Strings(names)
+		for _, name := range names {
+			f := fs.Lookup(name)
+			arg, text := flag.UnquoteUsage(f)
+			head := "  --" + f.Name
+			if arg != "" {
+				head += " " + arg
+			}
+			fmt.Fprintf(w, "%s\n", head)
+			for _, line := range strings.Split(text, "\n") {
+				fmt.Fprintf(w, "      %s\n", line)
+			}
+			if showDefault(f) {
+				fmt.Fprintf(w, "      (default %s)\n", f.DefValue)
+			}
+		}
+	}
+	if fs.notes != "" {
+		fmt.Fprintf(w, "\n%s\n", strings.TrimRight(fs.notes, "\n"))
+	}
+}
+
+// showDefault reports whether a flag's default value is worth printing.
+func showDefault(f *flag.Flag) bool {
+	switch f.DefValue {
+	case "", "false", "0", "[]":
+		return false
+	}
+	return true
+}
+
+// parse parses args into fs. When done is true the caller returns code at once: -h/--help
+// printed the usage to stdout (code 0), or a parse error was reported (code 2).
+func (c *cli) parse(fs *flagSet, args []string) (code int, done bool) {
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, false
+	case errors.Is(err, flag.ErrHelp):
+		fs.usage(c.stdout)
+		return exitOK, true
+	default:
+		return c.usageError(fs, err), true
+	}
+}
+
+// usageError reports a usage error followed by the subcommand's usage and returns exit code 2.
+func (c *cli) usageError(fs *flagSet, err error) int {
+	fmt.Fprintf(c.stderr, "mcp-conform %s: %v\n\n", fs.Name(), err)
+	fs.usage(c.stderr)
+	return exitUsage
+}
+
+// stringList is a repeatable string flag (--header-env NAME, …).
+type stringList []string
+
+// String implements flag.Value.
+func (l *stringList) String() string { return strings.Join(*l, ",") }
+
+// Set implements flag.Value; each occurrence appends one value.
+func (l *stringList) Set(v string) error {
+	if v == "" {
+		return errors.New("empty value")
+	}
+	*l = append(*l, v)
+	return nil
+}
+
+// scopeMap is the repeatable --scope TOOL=SCOPE flag: the scope each tool requires.
+type scopeMap map[string]string
+
+// String implements flag.Value.
+func (m scopeMap) String() string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = k + "=" + m[k]
+	}
+	return strings.Join(parts, ",")
+}
+
+// Set implements flag.Value: it parses one TOOL=SCOPE pair.
+func (m scopeMap) Set(v string) error {
+	tool, scope, ok := strings.Cut(v, "=")
+	tool, scope = strings.TrimSpace(tool), strings.TrimSpace(scope)
+	if !ok || tool == "" || scope == "" {
+		return fmt.Errorf("%q: want TOOL=SCOPE, e.g. weather=mcp:tools:weather", v)
+	}
+	if prev, dup := m[tool]; dup {
+		return fmt.Errorf("%q: tool %q already declared with scope %q", v, tool, prev)
+	}
+	m[tool] = scope
+	return nil
+}
+
+// rateLimitFlag is --rate-limit N/DURATION; nil until set.
+type rateLimitFlag struct{ limit *check.RateLimit }
+
+// String implements flag.Value.
+func (r *rateLimitFlag) String() string {
+	if r == nil || r.limit == nil {
+		return ""
+	}
+	return fmt.Sprintf("%d/%s", r.limit.Requests, r.limit.Per)
+}
+
+// Set implements flag.Value.
+func (r *rateLimitFlag) Set(v string) error {
+	l, err := parseRateLimit(v)
+	if err != nil {
+		return err
+	}
+	r.limit = l
+	return nil
+}
+
+// parseRateLimit parses "N/DURATION" ("5/1s", "100/1m"); a bare unit counts as one of it
+// ("5/s" is "5/1s").
+func parseRateLimit(v string) (*check.RateLimit, error) {
+	n, per, ok := strings.Cut(strings.TrimSpace(v), "/")
+	if !ok {
+		return nil, fmt.Errorf("%q: want N/DURATION, e.g. 5/1s", v)
+	}
+	requests, err := strconv.Atoi(n)
+	if err != nil || requests <= 0 {
+		return nil, fmt.Errorf("%q: request count %q is not a positive integer", v, n)
+	}
+	if per != "" && !strings.ContainsAny(per[:1], "0123456789.") {
+		per = "1" + per
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil {
+		return nil, fmt.Errorf("%q: period: %w", v, err)
+	}
+	if d <= 0 {
+		return nil, fmt.Errorf("%q: period must be positive", v)
+	}
+	return &check.RateLimit{Requests: requests, Per: d}, nil
+}

@@ -1,0 +1,356 @@
+package main
+
+// This file implements "mcp-conform run": it maps flags to a conformance.Target and
+// conformance.Options, runs the Ginkgo driver once, writes the reports and turns the verdict
+// into the exit code.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance"
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// specVersions are the values --spec-version accepts.
+var specVersions = []string{"auto", "2025-03-26", "2025-06-18", "2025-11-25", "2026-07-28"}
+
+// runFlags holds the parsed flags of "run".
+type runFlags struct {
+	url, mockasURL, serveMockas, specVersion string
+	scopes                                   scopeMap
+	rateLimit                                rateLimitFlag
+	strict                                   bool
+	jsonPath, junitPath, htmlPath            string
+	expectedFailures, writeBaseline          string
+	labelFilter                              string
+	timeout                                  time.Duration
+	tokenEnv                                 string
+	headerEnv                                stringList
+}
+
+// newRunFlagSet declares the flags of "run" into f.
+func newRunFlagSet(f *runFlags) *flagSet {
+	fs := newFlagSet("run", "mcp-conform run --url URL [--mockas URL | --serve-mockas ADDR] [flags]",
+		`Probe a running MCP server and report every check of the registry.
+
+Modes:
+  anonymous       only --url: unauthenticated probes and tokens forged from the published JWKS
+  cooperative     --mockas URL (a running mockas) or --serve-mockas ADDR (an in-process one):
+                  the server trusts that mockas, so the suite mints valid and defective tokens
+  supplied token  --token-env NAME: a valid token for the server, read from the environment`)
+	f.scopes = scopeMap{}
+	fs.StringVar(&f.url, "url", "", "the MCP endpoint to test (required), e.g. http://127.0.0.1:8080/mcp")
+	fs.StringVar(&f.mockasURL, "mockas", "", "base `URL` of a running mockas the server trusts (its control plane mints tokens)")
+	fs.StringVar(&f.serveMockas, "serve-mockas", "", "start an in-process mockas on `ADDR` (host:port) with issuer http://ADDR for the run")
+	fs.StringVar(&f.specVersion, "spec-version", "auto", "MCP spec `version`: "+strings.Join(specVersions, "|"))
+	fs.Var(f.scopes, "scope", "declare that a tool needs a scope, as `TOOL=SCOPE` (repeatable)")
+	fs.Var(&f.rateLimit, "rate-limit", "declared rate limit per client, as `N/DURATION` (e.g. 5/1s)")
+	fs.BoolVar(&f.strict, "strict", false, "treat warnings (SHOULD violations, stale baseline entries) as failures")
+	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to `FILE`")
+	fs.StringVar(&f.junitPath, "junit", "", "write a JUnit XML report to `FILE`")
+	fs.StringVar(&f.htmlPath, "html", "", "write an HTML report to `FILE`")
+	fs.StringVar(&f.expectedFailures, "expected-failures", "", "baseline `FILE` of check IDs expected to fail")
+	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write this run's failures as a baseline to `FILE`")
+	fs.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'level:MUST && area:challenge'")
+	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout")
+	fs.StringVar(&f.tokenEnv, "token-env", "", "read a valid access token from environment variable `NAME` (never pass it as an argument)")
+	fs.Var(&f.headerEnv, "header-env", "environment variable `NAME` holding \"Header-Name: value\" sent on every request (repeatable)")
+	fs.notes = `Exit codes:
+  0  no check failed (warnings allowed unless --strict)
+  1  a check failed, or a result contradicts --expected-failures
+  2  usage error, or the target (or mockas) cannot be reached
+
+Examples:
+  mcp-conform run --url http://127.0.0.1:8080/mcp
+  mcp-conform run --url http://127.0.0.1:8080/mcp --serve-mockas 127.0.0.1:9000 \
+      --scope weather=mcp:tools:weather --rate-limit 5/1s --json report.json
+  MCP_TOKEN=… mcp-conform run --url https://mcp.example.com/mcp --token-env MCP_TOKEN`
+	return fs
+}
+
+// runCmd is "mcp-conform run".
+func runCmd(ctx context.Context, c *cli, args []string) int {
+	var f runFlags
+	fs := newRunFlagSet(&f)
+	if code, done := c.parse(fs, args); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		return c.usageError(fs, fmt.Errorf("unexpected argument %q", fs.Arg(0)))
+	}
+	target, opts, err := f.build(c.getenv)
+	if err != nil {
+		return c.usageError(fs, err)
+	}
+
+	if f.serveMockas != "" {
+		stop, err := serveMockas(f.serveMockas)
+		if err != nil {
+			c.errorf("--serve-mockas: %v", err)
+			return exitUsage
+		}
+		defer stop()
+	}
+
+	fmt.Fprintf(c.stdout, "mode: %s\n", modeLine(target))
+	report, err := conformance.RunSuite(ctx, target, opts)
+	if err != nil {
+		return c.runError(target, opts, err)
+	}
+	// Ginkgo's progress line may end without a newline; keep the report's header on its own line.
+	fmt.Fprintln(c.stdout)
+	if err := report.WriteConsole(c.stdout, c.color); err != nil {
+		c.errorf("writing the console report: %v", err)
+	}
+	if err := f.writeReports(report); err != nil {
+		c.errorf("%v", err)
+		return exitUsage
+	}
+	return report.ExitCode(f.strict)
+}
+
+// build validates the flags and maps them to the conformance target and options. Secrets are
+// read from the environment through getenv, never from arguments.
+func (f *runFlags) build(getenv func(string) string) (conformance.Target, conformance.Options, error) {
+	var t conformance.Target
+	var o conformance.Options
+	if f.url == "" {
+		return t, o, errors.New("--url is required")
+	}
+	if err := checkHTTPURL(f.url); err != nil {
+		return t, o, fmt.Errorf("--url: %w", err)
+	}
+	if f.mockasURL != "" && f.serveMockas != "" {
+		return t, o, errors.New("--mockas and --serve-mockas are mutually exclusive")
+	}
+	if f.mockasURL != "" {
+		if err := checkHTTPURL(f.mockasURL); err != nil {
+			return t, o, fmt.Errorf("--mockas: %w", err)
+		}
+	}
+	if f.serveMockas != "" {
+		if err := checkListenAddr(f.serveMockas); err != nil {
+			return t, o, fmt.Errorf("--serve-mockas: %w", err)
+		}
+	}
+	if !slices.Contains(specVersions, f.specVersion) {
+		return t, o, fmt.Errorf("--spec-version %q: want one of %s", f.specVersion, strings.Join(specVersions, ", "))
+	}
+	if f.timeout <= 0 {
+		return t, o, fmt.Errorf("--timeout %s: must be positive", f.timeout)
+	}
+	t = conformance.Target{
+		URL:         f.url,
+		MockASURL:   strings.TrimRight(f.mockasURL, "/"),
+		SpecVersion: f.specVersion,
+		Scopes:      map[string]string(f.scopes),
+		RateLimit:   f.rateLimit.limit,
+		Timeout:     f.timeout,
+	}
+	if f.serveMockas != "" {
+		t.MockASURL = "http://" + f.serveMockas
+	}
+	if f.tokenEnv != "" {
+		tok := strings.TrimSpace(getenv(f.tokenEnv))
+		if tok == "" {
+			return t, o, fmt.Errorf("--token-env %s: environment variable %s is empty or unset", f.tokenEnv, f.tokenEnv)
+		}
+		t.Token = strings.TrimPrefix(tok, "Bearer ")
+	}
+	headers, err := headersFromEnv(f.headerEnv, getenv)
+	if err != nil {
+		return t, o, err
+	}
+	t.Headers = headers
+	o = conformance.Options{Strict: f.strict, LabelFilter: f.labelFilter}
+	if f.expectedFailures != "" {
+		b, err := conformance.LoadBaseline(f.expectedFailures)
+		if err != nil {
+			return t, o, fmt.Errorf("--expected-failures: %w", err)
+		}
+		o.ExpectedFailures = b
+	}
+	return t, o, nil
+}
+
+// checkHTTPURL accepts an absolute http or https URL with a host.
+func checkHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("parsing %q: %w", raw, err)
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an absolute http(s) URL", raw)
+	}
+	return nil
+}
+
+// checkListenAddr accepts host:port with a non-empty host and a fixed, non-zero port: the
+// server under test is configured to trust the issuer http://ADDR, so it must be predictable.
+func checkListenAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("%q: want host:port, e.g. 127.0.0.1:9000: %w", addr, err)
+	}
+	if host == "" {
+		return fmt.Errorf("%q: the host is needed to form the issuer http://%s", addr, addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n <= 0 || n > 65535 {
+		return fmt.Errorf("%q: port must be a number in 1-65535", addr)
+	}
+	return nil
+}
+
+// headersFromEnv reads each named environment variable as one "Header-Name: value" line.
+func headersFromEnv(names []string, getenv func(string) string) (http.Header, error) {
+	if len(names) == 0 {
+		return nil, nil
+	}
+	h := http.Header{}
+	for _, name := range names {
+		line := getenv(name)
+		if strings.TrimSpace(line) == "" {
+			return nil, fmt.Errorf("--header-env %s: environment variable %s is empty or unset", name, name)
+		}
+		key, value, ok := strings.Cut(line, ":")
+		key, value = strings.TrimSpace(key), strings.TrimSpace(value)
+		if !ok || key == "" || strings.ContainsAny(key, " \t\r\n") || strings.ContainsAny(value, "\r\n") {
+			// The value is a secret: name the variable, never print its content.
+			return nil, fmt.Errorf("--header-env %s: want \"Header-Name: value\" in %s", name, name)
+		}
+		if strings.EqualFold(key, "Authorization") {
+			return nil, fmt.Errorf("--header-env %s: the suite controls Authorization; pass a token with --token-env", name)
+		}
+		h.Add(key, value)
+	}
+	return h, nil
+}
+
+// modeLine names the run's mode as printed before the report.
+func modeLine(t conformance.Target) string {
+	switch {
+	case t.MockASURL != "":
+		return "cooperative (mockas " + t.MockASURL + ")"
+	case t.MockAS != nil:
+		return "cooperative (mockas " + t.MockAS.URL + ")"
+	case t.Token != "":
+		return "supplied token"
+	default:
+		return "anonymous"
+	}
+}
+
+// serveMockas starts an in-process mockas on addr with issuer http://addr and returns a
+// function that shuts it down.
+func serveMockas(addr string) (stop func(), err error) {
+	h, err := mockas.NewHandler(mockas.Config{Issuer: "http://" + addr})
+	if err != nil {
+		return nil, fmt.Errorf("configuring mockas: %w", err)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listening: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = srv.Serve(ln) // returns http.ErrServerClosed after Shutdown
+	}()
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+		<-done
+	}, nil
+}
+
+// runError prints why a run could not produce a report and returns exit code 2.
+func (c *cli) runError(t conformance.Target, o conformance.Options, err error) int {
+	switch {
+	case errors.Is(err, conformance.ErrNoChecks):
+		c.errorf("--label-filter %q matches no checks: %v", o.LabelFilter, err)
+	case isUnreachable(err):
+		// Prepare names the control plane in its error when the mockas is what failed.
+		what := t.URL
+		if t.MockASURL != "" && strings.Contains(err.Error(), "mockas control plane at "+t.MockASURL) {
+			what = t.MockASURL + " (mockas)"
+		}
+		c.errorf("cannot reach %s: %v", what, err)
+	default:
+		c.errorf("run: %v", err)
+	}
+	return exitUsage
+}
+
+// isUnreachable reports whether err is a failure to connect: refused, unresolvable host,
+// network unreachable, or a timeout.
+func isUnreachable(err error) bool {
+	var opErr *net.OpError
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.As(err, &opErr), errors.As(err, &dnsErr):
+		return true
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EHOSTUNREACH), errors.Is(err, syscall.ENETUNREACH):
+		return true
+	case errors.Is(err, context.DeadlineExceeded):
+		return true
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return true
+	}
+	return false
+}
+
+// writeReports writes the requested report files and baseline.
+func (f *runFlags) writeReports(r *conformance.Report) error {
+	files := []struct {
+		flag, path string
+		write      func(io.Writer) error
+	}{
+		{"--json", f.jsonPath, r.WriteJSON},
+		{"--junit", f.junitPath, r.WriteJUnit},
+		{"--html", f.htmlPath, r.WriteHTML},
+		{"--write-baseline", f.writeBaseline, conformance.BaselineFrom(r).Write},
+	}
+	var errs []error
+	for _, file := range files {
+		if file.path == "" {
+			continue
+		}
+		if err := writeFile(file.path, file.write); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", file.flag, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// writeFile creates path and writes it with write, reporting the first error.
+func writeFile(path string, write func(io.Writer) error) (err error) {
+	out, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating report: %w", err)
+	}
+	defer func() {
+		if cerr := out.Close(); cerr != nil && err == nil {
+			err = fmt.Errorf("closing %s: %w", path, cerr)
+		}
+	}()
+	if err := write(out); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return nil
+}

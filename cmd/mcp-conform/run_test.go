@@ -1,0 +1,236 @@
+package main
+
+// "run" end to end against fixture servers, in child processes: exit codes, mode lines, the
+// report files and the expected-failures baseline.
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/mcp-conform/mcp-conform/fixtures"
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+func TestRun_unreachableTarget(t *testing.T) {
+	url := "http://" + closedPort(t) + "/mcp"
+	args := []string{"run", "--url", url, "--timeout", "2s"}
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitUsage, args...)
+	if want := "mcp-conform: cannot reach " + url + ": "; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+	}
+}
+
+func TestRun_unreachableMockAS(t *testing.T) {
+	mockasURL := "http://" + closedPort(t)
+	args := []string{"run", "--url", "http://" + closedPort(t) + "/mcp", "--mockas", mockasURL, "--timeout", "2s"}
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitUsage, args...)
+	if want := "mcp-conform: cannot reach " + mockasURL + " (mockas): "; !strings.Contains(r.stderr, want) {
+		t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+	}
+}
+
+func TestRun_unknownBaselineID(t *testing.T) {
+	path := writeBaseline(t, "ZZ-999")
+	args := []string{"run", "--url", "http://127.0.0.1:1/mcp", "--expected-failures", path}
+	r := runInProcess(t, nil, args...)
+	wantCode(t, r, exitUsage, args...)
+	for _, want := range []string{"--expected-failures", "unknown requirement ID", "ZZ-999"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr does not contain %q:\n%s", want, r.stderr)
+		}
+	}
+}
+
+// writeBaseline writes a baseline listing ids and returns its path.
+func writeBaseline(t *testing.T, ids ...string) string {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("expected_failures:\n")
+	for _, id := range ids {
+		fmt.Fprintf(&b, "  - id: %s\n    reason: listed by the test\n", id)
+	}
+	path := filepath.Join(t.TempDir(), "baseline.yaml")
+	if err := os.WriteFile(path, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// firstBroken returns the first catalogue server expected to FAIL something.
+func firstBroken(t *testing.T) fixtures.Broken {
+	t.Helper()
+	for _, b := range fixtures.Catalogue() {
+		if len(b.ExpectFail) > 0 {
+			return b
+		}
+	}
+	t.Fatal("the fixtures catalogue has no server expected to FAIL")
+	return fixtures.Broken{}
+}
+
+func TestRun_correctFixture(t *testing.T) {
+	skipShort(t)
+	e := newFixture(t, fixtures.Broken{})
+	dir := t.TempDir()
+	jsonPath, junitPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
+	args := e.cooperativeArgs("--json", jsonPath, "--junit", junitPath, "--html", htmlPath)
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitOK, args...)
+	if want := "mode: cooperative (mockas " + e.as.URL + ")\n"; !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout does not start with %q:\n%s", want, tail(r.stdout))
+	}
+	for _, p := range []string{junitPath, htmlPath} {
+		if fi, err := os.Stat(p); err != nil || fi.Size() == 0 {
+			t.Errorf("report %s not written: %v", p, err)
+		}
+	}
+
+	data, err := os.ReadFile(jsonPath)
+	if err != nil {
+		t.Fatalf("reading the JSON report: %v", err)
+	}
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("JSON report: %v", err)
+	}
+	wantTop := []string{"duration_ms", "results", "spec_version", "started_at", "summary", "target", "tool", "version"}
+	if diff := cmp.Diff(wantTop, sortedKeys(doc)); diff != "" {
+		t.Errorf("JSON report top-level keys (-want +got):\n%s", diff)
+	}
+	var body struct {
+		Results []map[string]json.RawMessage `json:"results"`
+		Summary map[string]int               `json:"summary"`
+	}
+	if err := json.Unmarshal(data, &body); err != nil {
+		t.Fatalf("JSON report body: %v", err)
+	}
+	if len(body.Results) == 0 {
+		t.Fatal("JSON report has no results")
+	}
+	for _, res := range body.Results {
+		for _, k := range []string{"id", "title", "level", "status", "detail", "refs", "area", "duration_ms"} {
+			if _, ok := res[k]; !ok {
+				t.Errorf("result %s lacks key %q", res["id"], k)
+			}
+		}
+	}
+	if diff := cmp.Diff([]string{"fail", "info", "pass", "skip", "warn"}, sortedKeys(body.Summary)); diff != "" {
+		t.Errorf("summary keys (-want +got):\n%s", diff)
+	}
+	if body.Summary["fail"] != 0 {
+		t.Errorf("the correct server has %d FAILs", body.Summary["fail"])
+	}
+}
+
+func TestRun_anonymousMode(t *testing.T) {
+	skipShort(t)
+	e := newFixture(t, fixtures.Broken{})
+	args := []string{"run", "--url", e.srv.MCPURL()}
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitOK, args...)
+	if !strings.HasPrefix(r.stdout, "mode: anonymous\n") {
+		t.Errorf("stdout does not start with the anonymous mode line:\n%s", tail(r.stdout))
+	}
+}
+
+func TestRun_suppliedTokenMode(t *testing.T) {
+	skipShort(t)
+	e := newFixture(t, fixtures.Broken{})
+	tok, err := e.as.Mint(mockas.TokenSpec{Audience: []string{e.srv.MCPURL()}, Scopes: []string{"mcp:tools:weather"}})
+	if err != nil {
+		t.Fatalf("Mint: %v", err)
+	}
+	args := []string{"run", "--url", e.srv.MCPURL(), "--token-env", "TEST_MCP_TOKEN"}
+	r := runBinary(t, []string{"TEST_MCP_TOKEN=" + tok}, args...)
+	wantCode(t, r, exitOK, args...)
+	if !strings.HasPrefix(r.stdout, "mode: supplied token\n") {
+		t.Errorf("stdout does not start with the supplied-token mode line:\n%s", tail(r.stdout))
+	}
+	if strings.Contains(r.stdout+r.stderr, tok) {
+		t.Error("the supplied token appears in the output")
+	}
+}
+
+func TestRun_serveMockas(t *testing.T) {
+	skipShort(t)
+	addr := closedPort(t) // free now; the child binds it
+	srv := startFixture(t, "http://"+addr, fixtures.Broken{})
+	args := []string{"run", "--url", srv.MCPURL(), "--serve-mockas", addr,
+		"--scope", demoScope, "--rate-limit", demoRateLimit}
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitOK, args...)
+	if want := "mode: cooperative (mockas http://" + addr + ")\n"; !strings.HasPrefix(r.stdout, want) {
+		t.Errorf("stdout does not start with %q:\n%s", want, tail(r.stdout))
+	}
+	// The in-process mockas is gone with the child.
+	if c, err := net.Dial("tcp", addr); err == nil {
+		c.Close()
+		t.Errorf("something still listens on %s after the run", addr)
+	}
+}
+
+func TestRun_labelFilterMatchingNothing(t *testing.T) {
+	skipShort(t)
+	e := newFixture(t, fixtures.Broken{})
+	args := []string{"run", "--url", e.srv.MCPURL(), "--label-filter", "id:NOPE-999"}
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitUsage, args...)
+	if !strings.Contains(r.stderr, "matches no checks") {
+		t.Errorf("stderr does not explain the empty selection:\n%s", r.stderr)
+	}
+}
+
+func TestRun_brokenFixtureAndBaselines(t *testing.T) {
+	skipShort(t)
+	broken := firstBroken(t)
+	e := newFixture(t, broken)
+	dir := t.TempDir()
+	baseline := filepath.Join(dir, "baseline.yaml")
+
+	args := e.cooperativeArgs("--write-baseline", baseline)
+	r := runBinary(t, nil, args...)
+	wantCode(t, r, exitFail, args...)
+	data, err := os.ReadFile(baseline)
+	if err != nil {
+		t.Fatalf("--write-baseline: %v", err)
+	}
+	for _, id := range broken.ExpectFail {
+		if !strings.Contains(string(data), "id: "+id+"\n") {
+			t.Errorf("the written baseline lacks %s:\n%s", id, data)
+		}
+	}
+
+	t.Run("expected failures listed", func(t *testing.T) {
+		args := e.cooperativeArgs("--expected-failures", baseline)
+		wantCode(t, runBinary(t, nil, args...), exitOK, args...)
+	})
+
+	t.Run("stale entry", func(t *testing.T) {
+		correct := newFixture(t, fixtures.Broken{})
+		stale := writeBaseline(t, broken.ExpectFail[0])
+		args := correct.cooperativeArgs("--expected-failures", stale)
+		wantCode(t, runBinary(t, nil, args...), exitOK, args...)
+		args = append(args, "--strict")
+		wantCode(t, runBinary(t, nil, args...), exitFail, args...)
+	})
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
