@@ -5,6 +5,13 @@ package conformance
 // at most once per process, the first time RunSuite or Preview needs it, so that importing
 // this package never adds specs to someone else's suite. Its It bodies execute against
 // whatever run RunSuite bound; Preview never executes them (dry run).
+//
+// Ginkgo runs the specs of one process one after another, but the checks are independent
+// and most of their time is spent waiting on the target. So RunSuite starts the selected
+// checks on the concurrent scheduler of Execute (Workers at a time, rate-limit checks last)
+// when the suite starts, and each It waits for its own check's verdict, replays its steps
+// with By and reports it. The Ginkgo spec stays the unit of selection, ordering and
+// reporting; the waiting is where the concurrency comes from.
 
 import (
 	"context"
@@ -46,8 +53,46 @@ type suiteRun struct {
 	run      *check.Run
 	baseline map[string]struct{}
 
+	// verdicts holds, per selected check ID, the channel its concurrently executed result
+	// arrives on (buffered, written once).
+	verdicts map[string]chan check.Result
+
 	mu      sync.Mutex
 	results map[string]check.Result
+}
+
+// start executes defs on the concurrent scheduler; each result is delivered on its verdict
+// channel. The returned channel closes when every check has finished.
+func (s *suiteRun) start(defs []check.Definition) <-chan struct{} {
+	s.verdicts = make(map[string]chan check.Result, len(defs))
+	jobs := make([]job, len(defs))
+	for i, def := range defs {
+		ch := make(chan check.Result, 1)
+		s.verdicts[def.ID] = ch
+		jobs[i] = job{def: def, done: func(res check.Result) { ch <- res }}
+	}
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		executeAll(s.ctx, s.run, jobs)
+	}()
+	return finished
+}
+
+// verdict waits for the result of def: the concurrently executed one when def was started,
+// else (never expected: the selection and Ginkgo's filter agree) it executes def now.
+func (s *suiteRun) verdict(def check.Definition) check.Result {
+	ch, ok := s.verdicts[def.ID]
+	if !ok {
+		return executeOne(s.ctx, s.run, def, check.Hooks{})
+	}
+	select {
+	case res := <-ch:
+		return res
+	case <-s.ctx.Done():
+		return check.Result{ID: def.ID, Title: def.Title, Level: def.Level, Area: def.Area, Refs: def.Refs,
+			Status: check.StatusSkip, Detail: fmt.Sprintf("not finished: %v", s.ctx.Err())}
+	}
 }
 
 // record stores the result of one check.
@@ -140,19 +185,10 @@ func specBody(s *suiteRun, def check.Definition) {
 		ginkgo.Fail("mcp-conform: no run is bound to the spec tree (specs run only through conformance.RunSuite)")
 		return
 	}
-	var mu sync.Mutex
-	live := true
-	step := func(text string) {
-		mu.Lock()
-		defer mu.Unlock()
-		if live { // ginkgo.By outside the running spec would end the process
-			ginkgo.By(text)
-		}
+	res := s.verdict(def)
+	for _, step := range res.Steps {
+		ginkgo.By(step)
 	}
-	res := executeOne(s.ctx, s.run, def, check.Hooks{Step: step})
-	mu.Lock()
-	live = false
-	mu.Unlock()
 	s.record(res)
 
 	res = sanitize(res)
@@ -255,7 +291,12 @@ func RunSuite(ctx context.Context, t Target, opts Options) (*Report, error) {
 
 	sc, rc := suiteConfigs(opts.LabelFilter)
 	gt := &ginkgoT{}
+	finished := s.start(suiteOrder(defs))
 	ginkgo.RunSpecs(gt, SuiteDescription, sc, rc)
+	select { // every check has delivered by now unless Ginkgo stopped early
+	case <-finished:
+	case <-ctx.Done():
+	}
 	// Ginkgo's succinct reporter (which writes to standard output, unconditionally) leaves
 	// its last line open on success; end it so the caller's report starts on a fresh line.
 	fmt.Fprintln(os.Stdout)
