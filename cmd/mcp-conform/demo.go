@@ -29,7 +29,7 @@ import (
 // Declarations every demo run passes to the suite; they match the fixtures' configuration.
 const (
 	demoScope     = "weather=mcp:tools:weather"
-	demoRateLimit = "5/1s"
+	demoRateLimit = "20/1s"
 )
 
 // demoOutcome is what one demo server was expected to show and showed.
@@ -134,7 +134,7 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 	o := demoOutcome{name: s.Name, expectFail: s.ExpectFail, expectWarn: s.ExpectWarn}
 	opts := fixtures.Options{
 		Issuer:    as.Issuer(),
-		RateLimit: &fixtures.RateLimit{Requests: 5, Per: time.Second},
+		RateLimit: &fixtures.RateLimit{Requests: 20, Per: time.Second},
 		Flaws:     s.Flaws,
 	}
 	if s.Options != nil {
