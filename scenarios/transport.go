@@ -102,10 +102,12 @@ func init() {
 	// browser-based applications "will need to have the CORS headers" (WHATWG Fetch).
 	check.Define("RS-59", check.Anonymous, rs59CORS)
 
-	// RFC 6585 §4 (429 Too Many Requests): "The response representations SHOULD include
-	// details explaining the condition, and MAY include a Retry-After header indicating how
-	// long to wait before making a new request." RFC 9110 §10.2.3: Retry-After = HTTP-date /
-	// delay-seconds. MCP defines no rate limiting: this runs only on a declared limit.
+	// RFC 6585 §4 (429 Too Many Requests): "The 429 status code indicates that the user has
+	// sent too many requests in a given amount of time [...] The response representations
+	// SHOULD include details explaining the condition, and MAY include a Retry-After header
+	// indicating how long to wait before making a new request." RFC 9110 §10.2.3: Retry-After
+	// = HTTP-date / delay-seconds. MCP defines no rate limiting, so this runs only on a limit
+	// the operator declared, and the obligation it checks is that declaration.
 	check.Define("RS-60", check.NeedsRateLimit, rs60RateLimit)
 
 	// MCP 2025-11-25 transports §2: "The HTTP response body MAY comprise a JSON-RPC error
@@ -370,10 +372,18 @@ func rs60RateLimit(ctx context.Context, c *check.C) {
 		if elapsed > rl.Per {
 			c.Skip("inconclusive: %d requests took %s, longer than the declared window %s, so the limit may have reset", sent, elapsed.Round(time.Millisecond), rl.Per)
 		}
-		c.Warn("sent %d authenticated requests with one token in %s; expected a 429 once the declared limit of %d per %s was exceeded, got none. MCP does not require rate limiting: this only contradicts the limit the operator declared with --rate-limit",
+		c.Fail("sent %d authenticated requests with one token in %s; expected a 429 once the declared limit of %d per %s was exceeded, got none. "+
+			"MCP does not require rate limiting: this contradicts the limit the operator declared with --rate-limit",
 			sent, elapsed.Round(time.Millisecond), rl.Requests, rl.Per)
 	}
 	c.Note("429 after %d requests in %s", sent, elapsed.Round(time.Millisecond))
+	// A Retry-After that is present must follow its grammar; its absence is allowed (MAY).
+	if ra := strings.TrimSpace(limited.Header.Get("Retry-After")); ra != "" && !isDelaySeconds(ra) {
+		if _, err := http.ParseTime(ra); err != nil {
+			c.Fail("the 429 after %d requests carries Retry-After %q, which is neither delay-seconds nor an HTTP-date (RFC 9110 §10.2.3); got %s",
+				sent, ra, limited.String())
+		}
+	}
 	if problems := rateLimitHeaderProblems(limited.Header); len(problems) > 0 {
 		c.Warn("the 429 after %d requests is not well-formed for clients: %s; got %s", sent, strings.Join(problems, "; "), limited.String())
 	}

@@ -41,11 +41,11 @@ func TestTransport_Verdicts(t *testing.T) {
 		{id: "RS-59", want: info}, // INFO row: a clean run records
 		{id: "RS-59", flaws: []fixtures.Flaw{fixtures.FlawCORSMissing}, want: warn, detail: "preflight got 401"},
 		{id: "RS-59", flaws: []fixtures.Flaw{fixtures.FlawCORSNoExposeHeaders}, want: warn, detail: "Access-Control-Expose-Headers"},
-		{id: "RS-60", tweak: limited, cfg: declare, want: info, detail: "429 after"},
+		{id: "RS-60", tweak: limited, cfg: declare, want: pass, detail: "429 after"},
 		{id: "RS-60", tweak: limited, want: skip}, // nothing declared: nothing sent
-		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNever}, cfg: declare, want: warn, detail: "declared"},
+		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNever}, cfg: declare, want: fail, detail: "declared"},
 		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNoRetryAfter}, cfg: declare, want: warn, detail: "no Retry-After"},
-		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitBadRetryAfter}, cfg: declare, want: warn, detail: "soon"},
+		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitBadRetryAfter}, cfg: declare, want: fail, detail: "soon"},
 		{id: "RS-61", want: info},
 		{id: "RS-61", flaws: []fixtures.Flaw{fixtures.FlawErrorBodyContradicts}, want: warn, detail: "server_error"},
 		{id: "RS-62", cfg: v0326, want: pass},

@@ -54,13 +54,15 @@ func transportRequirements() []Requirement {
 			Fix:     "Answer preflights before authentication and expose WWW-Authenticate and Mcp-Session-Id if browser clients must work.",
 		},
 		{
-			ID: "RS-60", Title: "MAY rate-limit; a 429 MAY carry Retry-After and RateLimit fields (recorded only)",
-			Level: INFO, Area: areaTransport, Versions: all,
-			Refs:    []string{"RFC 6585 §4", "RFC 9110 §10.2.3", "draft-ietf-httpapi-ratelimit-headers-11 §3-4"},
-			Quote:   "The response representations SHOULD include details explaining the condition, and MAY include a Retry-After header indicating how long to wait before making a new request.",
-			Sends:   "A small, bounded burst of authenticated requests within the declared rate limit window.",
-			Expects: "Recorded only: if a 429 arrives, Retry-After and RateLimit/RateLimit-Policy parse.",
-			Fix:     "Send Retry-After (delay-seconds) with 429 so clients back off correctly.",
+			ID: "RS-60", Title: "MUST answer 429 with a parseable Retry-After once the declared rate limit is exceeded",
+			Level: MUST, Area: areaTransport, Versions: all,
+			Refs:  []string{"RFC 6585 §4", "RFC 9110 §10.2.3", "draft-ietf-httpapi-ratelimit-headers-11 §3-4", "operator declaration (--rate-limit)"},
+			Quote: "The 429 status code indicates that the user has sent too many requests in a given amount of time (\"rate limiting\"). [...] The response representations SHOULD include details explaining the condition, and MAY include a Retry-After header indicating how long to wait before making a new request.",
+			Sends: "Only when the operator declares a limit with --rate-limit N/DURATION: at most 2N+2 authenticated requests with one client's token, as fast as the server answers. Without a declaration nothing is sent.",
+			Expects: "A 429 before the budget is spent (MCP defines no rate limiting, so the obligation is the operator's own declaration); " +
+				"a Retry-After that parses as delay-seconds or an HTTP-date (FAIL if malformed, WARN if absent); RateLimit/RateLimit-Policy fields, when present, parse as Structured Field lists (WARN).",
+			Fix: "Enforce the limit you declared per client (key it on the token's client_id, not the IP), answer 429 with Retry-After in delay-seconds, " +
+				"and optionally RateLimit-Policy/RateLimit fields; or correct the declaration passed to --rate-limit.",
 		},
 		{
 			ID: "RS-61", Title: "MAY send a JSON body with 401/403 that agrees with the challenge (recorded only)",
