@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance"
+	"github.com/mcp-conform/mcp-conform/conformance/check"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -288,16 +289,29 @@ func (c *cli) runError(t conformance.Target, o conformance.Options, err error) i
 		if t.MockASURL != "" && strings.Contains(err.Error(), "mockas control plane at "+t.MockASURL) {
 			what = t.MockASURL + " (mockas)"
 		}
-		c.errorf("cannot reach %s: %v", what, err)
+		c.errorf("cannot reach %s: %v", what, rootCause(err))
 	default:
 		c.errorf("run: %v", err)
 	}
 	return exitUsage
 }
 
-// isUnreachable reports whether err is a failure to connect: refused, unresolvable host,
-// network unreachable, or a timeout.
+// rootCause strips the layers that only repeat the URL ("POST url: Post \"url\": …") and
+// returns what actually went wrong on the wire.
+func rootCause(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// isUnreachable reports whether err is a failure to get an HTTP answer: refused,
+// unresolvable host, network unreachable, a timeout, or a peer that does not speak HTTP.
 func isUnreachable(err error) bool {
+	if errors.Is(err, check.ErrUnreachable) {
+		return true
+	}
 	var opErr *net.OpError
 	var dnsErr *net.DNSError
 	var netErr net.Error

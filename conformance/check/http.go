@@ -38,6 +38,9 @@ const (
 
 // Errors returned (wrapped) by the bounded client; match them with errors.Is.
 var (
+	// ErrUnreachable wraps why NewRun could not get any HTTP answer from the target: it
+	// refused or timed out, or answered with something that is not HTTP.
+	ErrUnreachable = errors.New("target not reachable")
 	// ErrNotAllowed: the URL is neither on the target's origin nor advertised by the target.
 	ErrNotAllowed = errors.New("check: URL is neither on the target's origin nor advertised by the target")
 	// ErrCredentialsOffOrigin: an Authorization field was to be sent to another origin.

@@ -85,7 +85,7 @@ func NewRun(ctx context.Context, cfg Config) (*Run, error) {
 		return nil, fmt.Errorf("spec version %q: want one of %s or auto", cfg.SpecVersion, strings.Join(KnownVersions(), ", "))
 	}
 	if _, _, err := r.baseline(ctx); err != nil {
-		return nil, fmt.Errorf("target %s is not reachable: %w", cfg.URL, err)
+		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
 	if auto {
 		if v := r.resolveVersion(ctx); v != r.cfg.SpecVersion {
