@@ -66,7 +66,15 @@ func startGoSDKTarget(t testing.TB, opts goSDKOptions) conformance.Target {
 // TestGoSDKServer_Conformance runs every check as a subtest against the go-sdk server: no
 // check may fail unless the baseline records it as a genuine go-sdk deviation.
 func TestGoSDKServer_Conformance(t *testing.T) {
-	conformance.Run(t, startGoSDKTarget(t, goSDKOptions{}), conformance.WithExpectedFailures(goSDKExpected(t)))
+	conformance.Run(t, startGoSDKTarget(t, goSDKOptions{}), conformance.WithExpectedFailures(goSDKExpected(t)),
+		conformance.WithReport(func(r *conformance.Report) {
+			s := r.Summary
+			t.Logf("go-sdk server, MCP %s: %d passed, %d failed, %d warnings, %d skipped, %d info in %s",
+				r.SpecVersion, s.Pass, s.Fail, s.Warn, s.Skip, s.Info, r.Duration.Round(time.Millisecond))
+			if len(r.Results) == 0 || len(r.Unexpected) > 0 {
+				t.Errorf("report of the run: %d results, unexpected failures %v", len(r.Results), r.Unexpected)
+			}
+		}))
 }
 
 // goSDKVariant is one run of the suite against the go-sdk server.

@@ -40,6 +40,9 @@ type Options struct {
 	Strict           bool      // warnings fail the run (and stale baseline entries)
 	ExpectedFailures *Baseline // nil = none
 	LabelFilter      string    // Ginkgo label-filter expression (e.g. "level:must && area:challenge"); "" = all
+	// OnReport, when set, receives Run's report once every check has finished (Execute and
+	// RunSuite return theirs). A test can log the summary or write report files from it.
+	OnReport func(*Report)
 }
 
 // Option sets one field of Options for Run.
@@ -52,6 +55,10 @@ func WithStrict() Option { return func(o *Options) { o.Strict = true } }
 func WithExpectedFailures(b *Baseline) Option {
 	return func(o *Options) { o.ExpectedFailures = b }
 }
+
+// WithReport hands Run's report to fn once every check has finished (from t's cleanup),
+// e.g. to log the summary or write a JUnit or HTML file next to the test.
+func WithReport(fn func(*Report)) Option { return func(o *Options) { o.OnReport = fn } }
 
 // WithLabelFilter selects the checks whose labels (see Labels) match the Ginkgo
 // label-filter expression.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 )
@@ -42,11 +43,18 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	// not depend on how many subtests `go test -parallel` lets run at once.
 	var mu sync.Mutex
 	var jobs []job
+	var results []check.Result
+	started := time.Now()
 	for _, def := range suiteOrder(defs) {
 		t.Run(def.ID, func(t *testing.T) {
 			result := make(chan check.Result, 1)
 			mu.Lock()
-			jobs = append(jobs, job{def: def, done: func(res check.Result) { result <- res }})
+			jobs = append(jobs, job{def: def, done: func(res check.Result) {
+				mu.Lock()
+				results = append(results, res)
+				mu.Unlock()
+				result <- res
+			}})
 			mu.Unlock()
 			t.Parallel()
 			res := <-result
@@ -64,7 +72,30 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	}()
 	// The parallel subtests are released when Run's caller returns, and t completes only
 	// after them, so the executor has finished by the time t's cleanups run.
-	t.Cleanup(func() { <-done })
+	t.Cleanup(func() {
+		<-done
+		if o.OnReport != nil {
+			mu.Lock()
+			rs := reportOrder(defs, results)
+			mu.Unlock()
+			o.OnReport(newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures))
+		}
+	})
+}
+
+// reportOrder returns results in the order of defs (the report order of the registry).
+func reportOrder(defs []check.Definition, results []check.Result) []check.Result {
+	byID := make(map[string]check.Result, len(results))
+	for _, r := range results {
+		byID[r.ID] = r
+	}
+	out := make([]check.Result, 0, len(results))
+	for _, d := range defs {
+		if r, ok := byID[d.ID]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // testLogger is the part of *testing.T that report uses; tests substitute a recorder.
