@@ -1,0 +1,181 @@
+package mockas_test
+
+// Benchmarks behind docs/benchmarks.md ("## mockas"). Run them in one invocation so the
+// ratios compare numbers from the same machine state:
+//
+//	go test -run '^$' -bench 'ColdStart|RawRS256Sign|TokenClientCredentials|Metadata|JWKS' -count 5 ./mockas/
+//
+// There are no timing assertions anywhere; the targets are checked by reading the output.
+
+import (
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// benchIssuer is the issuer of in-process benchmark handlers (never dialled).
+const benchIssuer = "http://mockas.bench"
+
+// BenchmarkColdStart measures start to serving with a key already persisted in the state
+// directory: NewHandler (reads keys.json and clients.json), listen on 127.0.0.1, serve, and
+// the first GET /health answered over a fresh connection; then the server is closed.
+func BenchmarkColdStart(b *testing.B) {
+	dir := b.TempDir()
+	if _, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer, StateDir: dir}); err != nil {
+		b.Fatalf("persist a key: %v", err)
+	}
+	for b.Loop() {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			b.Fatal(err)
+		}
+		base := "http://" + ln.Addr().String()
+		h, err := mockas.NewHandler(mockas.Config{Issuer: base, StateDir: dir})
+		if err != nil {
+			b.Fatal(err)
+		}
+		srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		resp, err := client.Get(base + "/health")
+		if err != nil {
+			b.Fatal(err)
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			b.Fatalf("GET /health = %d", resp.StatusCode)
+		}
+		_ = srv.Close()
+	}
+}
+
+// BenchmarkRawRS256Sign is the floor the token endpoint is compared with: one RS256
+// signature (SHA-256 + RSASSA-PKCS1-v1_5, 2048-bit key with precomputed CRT values, as mockas
+// uses) over the signing input of a typical client-credentials access token.
+func BenchmarkRawRS256Sign(b *testing.B) {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		b.Fatal(err)
+	}
+	priv.Precompute()
+	header, _ := json.Marshal(map[string]string{"alg": "RS256", "kid": "snk_10000000000000001", "typ": "JWT"})
+	claims, _ := json.Marshal(map[string]any{
+		"iss": benchIssuer, "aud": []string{mockas.DefaultResourceID}, "sub": mockas.DefaultClientID,
+		"client_id": mockas.DefaultClientID, "jti": "tkn_10000000000000001", "iat": 1767225600, "nbf": 1767225600,
+		"exp": 1767229200, "scope": "mcp:tools:weather", "scopes": []string{"mcp:tools:weather"}, "oid": mockas.DefaultOrganizationID,
+	})
+	input := []byte(base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims))
+	b.ReportAllocs()
+	for b.Loop() {
+		sum := sha256.Sum256(input)
+		if _, err := rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, sum[:]); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTokenClientCredentials measures a whole client-credentials token request:
+// "recorder" calls Handler.ServeHTTP with an httptest.ResponseRecorder (parsing, client
+// authentication, rate-limit check, claims, signing, JSON response, request capture);
+// "loopback" goes through net/http on 127.0.0.1 with a keep-alive client.
+func BenchmarkTokenClientCredentials(b *testing.B) {
+	body := url.Values{"grant_type": {"client_credentials"}, "scope": {"mcp:tools:weather"}}.Encode()
+	b.Run("recorder", func(b *testing.B) {
+		h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportAllocs()
+		for b.Loop() {
+			req := httptest.NewRequest(http.MethodPost, "/oauth/token", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth(mockas.DefaultClientID, mockas.DefaultClientSecret)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("token = %d %s", rec.Code, rec.Body)
+			}
+		}
+	})
+	b.Run("loopback", func(b *testing.B) {
+		as := mockas.Start(b)
+		client := &http.Client{}
+		b.ReportAllocs()
+		for b.Loop() {
+			req, err := http.NewRequest(http.MethodPost, as.URL+"/oauth/token", strings.NewReader(body))
+			if err != nil {
+				b.Fatal(err)
+			}
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.SetBasicAuth(mockas.DefaultClientID, mockas.DefaultClientSecret)
+			resp, err := client.Do(req)
+			if err != nil {
+				b.Fatal(err)
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK {
+				b.Fatalf("token = %d", resp.StatusCode)
+			}
+		}
+	})
+}
+
+// benchGET serves GET path through h with a ResponseRecorder in a loop.
+func benchGET(b *testing.B, path string) {
+	h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	req := httptest.NewRequest(http.MethodGet, path, nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("GET %s = %d", path, rec.Code)
+		}
+	}
+}
+
+// BenchmarkMetadata serves the RFC 8414 document (pre-encoded at NewHandler).
+func BenchmarkMetadata(b *testing.B) { benchGET(b, "/.well-known/oauth-authorization-server") }
+
+// BenchmarkJWKS serves the key set (pre-encoded, re-encoded only when keys change).
+func BenchmarkJWKS(b *testing.B) { benchGET(b, "/keys") }
+
+// BenchmarkRecorderBaseline is the harness floor for BenchmarkMetadata and BenchmarkJWKS: a
+// plain handler writing a pre-encoded 1.5 KB JSON body with two headers through the same
+// ResponseRecorder loop. The difference is what mockas adds per request (routing, the
+// shared pipeline, request capture).
+func BenchmarkRecorderBaseline(b *testing.B) {
+	body := []byte(`{"issuer":"` + strings.Repeat("x", 1500) + `"}`)
+	h := http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		_, _ = w.Write(body)
+	})
+	req := httptest.NewRequest(http.MethodGet, "/.well-known/oauth-authorization-server", nil)
+	b.ReportAllocs()
+	for b.Loop() {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != http.StatusOK {
+			b.Fatalf("status %d", rec.Code)
+		}
+	}
+}
