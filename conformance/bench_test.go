@@ -1,0 +1,52 @@
+package conformance_test
+
+// Benchmarks for a full conformance run (issue target: a full run against a local server,
+// scopes and a rate limit declared, in at most 3 s). See docs/benchmarks.md.
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance"
+	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/fixtures"
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// BenchmarkFullRun measures one full run of every check (Execute, the concurrent driver the
+// Ginkgo driver also schedules on) against the correct reference server, with a scope and a
+// rate limit of 20 requests per second declared. Each iteration gets a fresh server, outside
+// the timer, so the rate-limit window of one run never carries over into the next.
+func BenchmarkFullRun(b *testing.B) {
+	as := mockas.NewServer()
+	defer as.Close()
+	limit := 20
+	for b.Loop() {
+		b.StopTimer()
+		srv, err := fixtures.NewServer(fixtures.Options{
+			Issuer:    as.Issuer(),
+			RateLimit: &fixtures.RateLimit{Requests: limit, Per: time.Second},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		target := conformance.Target{
+			URL:       srv.MCPURL(),
+			MockAS:    as,
+			Scopes:    map[string]string{"weather": "mcp:tools:weather"},
+			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
+		}
+		b.StartTimer()
+		rep, err := conformance.Execute(context.Background(), target, conformance.Options{})
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary.Fail != 0 {
+			b.Fatalf("the correct server failed %d checks", rep.Summary.Fail)
+		}
+		srv.Close()
+		b.StartTimer()
+	}
+}
