@@ -36,6 +36,14 @@ func LocalMinter(as interface {
 // Issuer implements Minter.
 func (m localMinter) Issuer() string { return m.as.Issuer() }
 
+// Resources implements resourceLister when the mockas exposes Info (Server and Handler do).
+func (m localMinter) Resources() []mockas.Resource {
+	if in, ok := m.as.(interface{ Info() mockas.Info }); ok {
+		return in.Info().ResourceDetails
+	}
+	return nil
+}
+
 // Mint implements Minter.
 func (m localMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, error) {
 	if err := ctx.Err(); err != nil {
@@ -54,6 +62,7 @@ type controlPlaneMinter struct {
 	client      *http.Client
 	issuer      string
 	tokenIssuer string
+	resources   []mockas.Resource
 }
 
 // maxControlPlaneBody bounds control-plane responses.
@@ -70,8 +79,9 @@ func ControlPlaneMinter(ctx context.Context, baseURL string, client *http.Client
 	}
 	m := &controlPlaneMinter{base: strings.TrimSuffix(baseURL, "/"), client: client}
 	var info struct {
-		Issuer      string `json:"issuer"`
-		TokenIssuer string `json:"token_issuer"`
+		Issuer          string            `json:"issuer"`
+		TokenIssuer     string            `json:"token_issuer"`
+		ResourceDetails []mockas.Resource `json:"resource_details"`
 	}
 	if err := m.call(ctx, http.MethodGet, "/_mockas/info", nil, &info); err != nil {
 		return nil, fmt.Errorf("mockas control plane at %s: %w", baseURL, err)
@@ -79,8 +89,44 @@ func ControlPlaneMinter(ctx context.Context, baseURL string, client *http.Client
 	if info.Issuer == "" {
 		return nil, fmt.Errorf("mockas control plane at %s: /_mockas/info has no issuer", baseURL)
 	}
-	m.issuer, m.tokenIssuer = info.Issuer, info.TokenIssuer
+	m.issuer, m.tokenIssuer, m.resources = info.Issuer, info.TokenIssuer, info.ResourceDetails
 	return m, nil
+}
+
+// Resources implements resourceLister: the resources GET /_mockas/info reported.
+func (m *controlPlaneMinter) Resources() []mockas.Resource { return m.resources }
+
+// resourceLister is implemented by minters that know the resources registered in their
+// environment, so minted tokens can carry the resource id as Scalekit's do.
+type resourceLister interface {
+	Resources() []mockas.Resource
+}
+
+// scalekitAudience returns the audience a Scalekit environment puts in a token for the MCP
+// server whose resource identifier is resource: the registered resource id (res_…) whose
+// server URL is resource, else the environment's default (first) resource id, followed by
+// resource itself ("aud" always contains RES plus the server URL; scalekit-profile §6).
+func scalekitAudience(m Minter, resource string) []string {
+	aud := []string{resource}
+	rl, ok := m.(resourceLister)
+	if !ok {
+		return aud
+	}
+	rs := rl.Resources()
+	if len(rs) == 0 {
+		return aud
+	}
+	id := rs[0].ID
+	for _, r := range rs {
+		if r.ServerURL == resource {
+			id = r.ID
+			break
+		}
+	}
+	if id == "" || id == resource {
+		return aud
+	}
+	return []string{id, resource}
 }
 
 // Issuer implements Minter: the issuer GET /_mockas/info reported.

@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
 	"testing"
@@ -51,5 +52,43 @@ func TestControlPlaneMinter_errors(t *testing.T) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// fakeLister is a Minter that knows its environment's resources.
+type fakeLister struct {
+	localMinter
+	rs []mockas.Resource
+}
+
+func (f fakeLister) Resources() []mockas.Resource { return f.rs }
+
+func TestScalekitAudience(t *testing.T) {
+	const mcpURL = "http://127.0.0.1:3000/mcp"
+	tests := []struct {
+		name string
+		m    Minter
+		want []string
+	}{
+		{"minter without resources", localMinter{}, []string{mcpURL}},
+		{"no resources registered", fakeLister{}, []string{mcpURL}},
+		{"default resource first", fakeLister{rs: []mockas.Resource{{ID: "res_1"}, {ID: "res_2"}}}, []string{"res_1", mcpURL}},
+		{"resource registered for this server", fakeLister{rs: []mockas.Resource{{ID: "res_1"}, {ID: "res_2", ServerURL: mcpURL}}}, []string{"res_2", mcpURL}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if diff := cmp.Diff(tt.want, scalekitAudience(tt.m, mcpURL)); diff != "" {
+				t.Errorf("scalekitAudience (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLocalMinter_ResourcesFromMockas(t *testing.T) {
+	as := mockas.NewServer(mockas.WithResource(mockas.Resource{ID: "res_42", ServerURL: "http://127.0.0.1:3000/mcp"}))
+	defer as.Close()
+	got := scalekitAudience(LocalMinter(as), "http://127.0.0.1:3000/mcp")
+	if diff := cmp.Diff([]string{"res_42", "http://127.0.0.1:3000/mcp"}, got); diff != "" {
+		t.Errorf("audience (-want +got):\n%s", diff)
 	}
 }

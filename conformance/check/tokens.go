@@ -45,7 +45,11 @@ func (r *Run) defaultScopes(ctx context.Context) []string {
 // fillSpec applies the per-check defaults to spec.
 func (c *C) fillSpec(ctx context.Context, spec mockas.TokenSpec) mockas.TokenSpec {
 	if len(spec.Audience) == 0 {
-		spec.Audience = []string{c.Discover(ctx).Resource}
+		if m := c.run.cfg.Minter; m != nil && !spec.AudienceAsString {
+			spec.Audience = scalekitAudience(m, c.Discover(ctx).Resource)
+		} else {
+			spec.Audience = []string{c.Discover(ctx).Resource}
+		}
 	}
 	if spec.Subject == "" {
 		spec.Subject = c.ClientID()
@@ -65,7 +69,7 @@ func (c *C) fillSpec(ctx context.Context, spec mockas.TokenSpec) mockas.TokenSpe
 func (c *C) ValidToken(ctx context.Context, scopes ...string) string {
 	cfg := c.run.cfg
 	if cfg.Minter == nil && cfg.Token == "" {
-		c.Skip("needs a valid access token: supply one (--token) or run in cooperative mode")
+		c.Skip("needs a valid access token: supply one (--token-env NAME) or run in cooperative mode (--mockas or --serve-mockas)")
 	}
 	c.requireControl(ctx)
 	if cfg.Minter == nil {
@@ -82,7 +86,8 @@ func (c *C) ValidToken(ctx context.Context, scopes ...string) string {
 }
 
 // Mint mints a token from spec, filling defaults: issuer of the minter, audience = the
-// resource the target declares, subject and client_id unique to this check. It skips the
+// resource the target declares (preceded, as in a Scalekit token, by the res_… id the mockas
+// registered for it, or its default one), subject and client_id unique to this check. It skips the
 // check outside cooperative mode. A nil spec.Scopes means every advertised and declared
 // scope; an empty non-nil slice means none.
 func (c *C) Mint(ctx context.Context, spec mockas.TokenSpec) string {
