@@ -8,6 +8,7 @@ package check
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 )
@@ -145,7 +146,7 @@ func (c *C) checkNeeds(ctx context.Context) {
 		c.Skip("needs cooperative mode (crafted tokens from a mockas the target trusts); no minter is configured")
 	}
 	if n&NeedsToken != 0 && cfg.Minter == nil && cfg.Token == "" {
-		c.Skip("needs a valid access token: supply one (--token) or run in cooperative mode")
+		c.Skip("needs a valid access token: supply one (--token-env NAME) or run in cooperative mode (--mockas or --serve-mockas)")
 	}
 	if n&NeedsRateLimit != 0 && cfg.RateLimit == nil {
 		c.Skip("needs a declared rate limit (--rate-limit)")
@@ -183,8 +184,9 @@ func (r *Run) positiveControl(ctx context.Context) controlResult {
 	}
 	res := r.execute(ctx, def, Hooks{}, true)
 	pc := controlResult{ok: res.Status == StatusPass, detail: fmt.Sprintf("%s: %s", res.Status, firstLine(res.Detail))}
-	// A skipped or interrupted control (429, cancelled context) is tried again later.
-	if res.Status != StatusSkip && ctx.Err() == nil {
+	// An interrupted control (429, cancelled context) is tried again later; any other
+	// outcome, a skip included, holds for the whole run.
+	if ctx.Err() == nil && !(res.Status == StatusSkip && strings.Contains(res.Detail, "(429)")) {
 		r.ctrl = &pc
 	}
 	return pc
@@ -205,6 +207,13 @@ func PositiveControl(ctx context.Context, c *C) {
 	req := c.BaselineRequest()
 	req.Authorization = Bearer(c.ValidToken(ctx))
 	resp := c.Do(ctx, req)
+	if _, challenged := resp.BearerChallenge(); resp.Status == http.StatusBadRequest && !challenged {
+		// A 400 with no Bearer challenge refuses the request, not the token (RFC 6750 §3.1
+		// answers a bad token with 401 or a challenge): most often a spec version the
+		// server does not speak. Judging the token checks on it would mislead.
+		c.Skip("inconclusive: the request with a valid token was answered 400 without a Bearer challenge, a protocol refusal rather than an authorization one; "+
+			"the server may not support MCP %s (see --spec-version).\nReceived: %s", c.SpecVersion(), resp)
+	}
 	if resp.Status/100 != 2 {
 		c.Fail("a valid token was refused.\nSent:     %s\nExpected: 2xx with a JSON-RPC result\nReceived: %s", describeSent(resp.Request), resp)
 	}
