@@ -11,6 +11,7 @@ package scenarios
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"
@@ -131,17 +132,28 @@ func callWithScopes(ctx context.Context, c *check.C, t scopedTool, scopes []stri
 // scopes gets past authorization: otherwise a refusal proves nothing about scope handling.
 func requireScopedCallWorks(ctx context.Context, c *check.C, t scopedTool, base []string) {
 	resp := callWithScopes(ctx, c, t, unionScopes(base, t.needs))
-	if resp.Status/100 != 2 {
-		c.Skip("inconclusive: calling tool %q with a valid token holding its declared %s was refused too (%s); check the --scope declaration",
+	if resp.Status/100 != 2 || refusedInBand(resp) {
+		c.Skip("inconclusive: calling tool %q with a valid token holding its declared %s did not succeed either (%s); check the --scope declaration",
 			t.tool, scopeList(t.needs), resp.String())
 	}
 }
 
-// refusedInBand reports whether a 2xx tools/call answer is a JSON-RPC error (the server
-// refused, but not with the HTTP status the spec asks for).
+// refusedInBand reports whether a 2xx tools/call answer is a refusal carried in the body
+// rather than in the HTTP status the spec asks for: a JSON-RPC error, or a tool result with
+// isError true (MCP server/tools "Error Handling": tool execution errors are reported in the
+// result with isError, which is how SDKs surface an error thrown by a tool handler).
 func refusedInBand(resp *check.Response) bool {
 	msg, err := resp.JSONRPC()
-	return err == nil && msg.Error != nil
+	if err != nil {
+		return false
+	}
+	if msg.Error != nil {
+		return true
+	}
+	var result struct {
+		IsError bool `json:"isError"`
+	}
+	return len(msg.Result) > 0 && json.Unmarshal(msg.Result, &result) == nil && result.IsError
 }
 
 func init() {
@@ -157,7 +169,7 @@ func init() {
 		sent := "called tool \"" + t.tool + "\" with a valid token holding " + scopeList(base) + " but lacking the declared " + scopeList(t.needs)
 		switch {
 		case resp.Status/100 == 2 && refusedInBand(resp):
-			c.Warn("%s; expected 403 Forbidden, got a 2xx carrying a JSON-RPC error (refused in-band, so clients cannot step up): %s", sent, resp.String())
+			c.Warn("%s; expected 403 Forbidden, got a 2xx carrying a JSON-RPC error or an isError tool result (refused in-band, so clients cannot step up): %s", sent, resp.String())
 		case resp.Status/100 == 2:
 			c.Fail("%s; expected 403 Forbidden, got a 2xx result: the operation ran without its declared scope: %s", sent, resp.String())
 		case resp.Status == http.StatusUnauthorized:

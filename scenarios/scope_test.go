@@ -28,6 +28,7 @@ func TestScope_Verdicts(t *testing.T) {
 		{id: "RS-51", want: pass},
 		flawed("RS-51", fixtures.FlawScopeUnchecked, fail),
 		{id: "RS-51", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScope401}, want: warn, detail: "401"},
+		{id: "RS-51", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeInBand}, want: warn, detail: "in-band"},
 		{id: "RS-51", cfg: undeclared, want: skip, detail: "no scope requirement declared"},
 		{id: "RS-52", want: pass},
 		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoErrorParam}, want: warn, detail: "insufficient_scope"},
