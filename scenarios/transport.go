@@ -616,6 +616,13 @@ func rs62BaseURL(ctx context.Context, c *check.C) {
 		_, hasAuthz := doc["authorization_endpoint"].(string)
 		_, hasToken := doc["token_endpoint"].(string)
 		if hasAuthz && hasToken {
+			// RFC 8414 §3.3: "The issuer value returned MUST be identical to the authorization
+			// server's issuer identifier value into which the well-known URI string was
+			// inserted". Relayed metadata of a separate AS breaks this for validating clients.
+			if iss, _ := doc["issuer"].(string); iss != base {
+				c.Warn("GET %s answered usable metadata, but its issuer %q is not %q, the URL it was fetched from: "+
+					"clients that validate RFC 8414 §3.3 reject it (relayed metadata of another authorization server?)", meta, iss, base)
+			}
 			return
 		}
 		c.Note("%s answered 200 JSON without authorization_endpoint and token_endpoint", meta)

@@ -50,6 +50,7 @@ func TestTransport_Verdicts(t *testing.T) {
 		{id: "RS-61", flaws: []fixtures.Flaw{fixtures.FlawErrorBodyContradicts}, want: warn, detail: "server_error"},
 		{id: "RS-62", cfg: v0326, want: pass},
 		{id: "RS-62", flaws: []fixtures.Flaw{fixtures.FlawNoASMetadata}, cfg: v0326, want: fail},
+		{id: "RS-62", flaws: []fixtures.Flaw{fixtures.FlawASMetadataForeignIssuer}, cfg: v0326, want: warn, detail: "RFC 8414 §3.3"},
 		{id: "RS-62", want: skip}, // 2025-03-26 only
 	})
 }
