@@ -97,7 +97,7 @@ func checksMarkdown(defs []check.Definition) string {
 	var b strings.Builder
 	b.WriteString("## Checks\n\n")
 	b.WriteString("<!-- Generated from the registry by `go generate ./cmd/mcp-conform` (mcp-conform docs); do not edit by hand. -->\n\n")
-	fmt.Fprintf(&b, "%d checks. A violated MUST is a FAIL; a violated SHOULD is a WARN (a FAIL with `--strict`); INFO checks only record behaviour. ", len(defs))
+	fmt.Fprintf(&b, "%d checks. A violated MUST is a FAIL; a violated SHOULD is a WARN (a FAIL with `--strict`); INFO checks record behaviour and never fail a run (one that spots a broken interop detail may warn). ", len(defs))
 	b.WriteString("`mcp-conform explain ID` prints the same entry in the terminal.\n")
 	area := ""
 	for _, d := range defs {

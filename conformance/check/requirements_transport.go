@@ -45,7 +45,7 @@ func transportRequirements() []Requirement {
 			Fix:     "Serve the MCP endpoint, the PRM document and the authorization server over TLS and publish https URLs.",
 		},
 		{
-			ID: "RS-59", Title: "MAY support browser clients with CORS on the endpoint and metadata (interop, recorded only)",
+			ID: "RS-59", Title: "MAY support browser clients with CORS on the endpoint and metadata (interop: half-configured CORS warns)",
 			Level: INFO, Area: areaTransport, Versions: all,
 			Refs:    []string{"WHATWG Fetch (CORS)", "OAuth 2.1 §3.2"},
 			Quote:   "(not normative in any MCP version) endpoints used by browser-based applications \"will need to have the CORS headers\"",
