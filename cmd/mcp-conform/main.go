@@ -5,11 +5,14 @@
 //
 // Usage:
 //
-//	mcp-conform run --url URL [flags]   probe a running MCP server
-//	mcp-conform list [--json]           list every check
-//	mcp-conform explain ID              explain one check: what it sends, expects, and how to fix it
-//	mcp-conform demo                    run the suite against embedded reference servers
-//	mcp-conform version                 print the version
+//	mcp-conform run --url URL [flags]       probe a running MCP server
+//	mcp-conform list [--json]               list every check
+//	mcp-conform explain ID                  explain one check: what it sends, expects, and how to fix it
+//	mcp-conform demo                        run the suite against embedded reference servers
+//	mcp-conform token inspect [TOKEN|-]     decode and check an access token (read from stdin)
+//	mcp-conform probe --url URL             walk the discovery chain step by step
+//	mcp-conform serve-fixture --issuer URL  serve a reference MCP server (try the tools, test CI)
+//	mcp-conform version                     print the version
 //
 // Exit codes: 0 when no check failed, 1 when a check failed (or a result contradicts the
 // expected-failures baseline), 2 on a usage error or an unreachable target.
@@ -64,8 +67,12 @@ func commands() []command {
 		{name: "list", summary: "list every check (id, level, title, sources)", run: listCmd},
 		{name: "explain", summary: "explain one check: what it sends, expects, sources, how to fix", run: explainCmd},
 		{name: "demo", summary: "run the suite against embedded reference servers (no network needed)", run: demoCmd},
+		{name: "token", summary: "inspect an access token: decode it, verify it against the issuer's JWKS, check aud, exp, scopes", run: tokenCmd},
+		{name: "probe", summary: "walk the discovery chain (401 challenge, PRM, AS metadata, JWKS) step by step", run: probeCmd},
+		{name: "serve-fixture", summary: "serve a reference MCP server, for trying the tools and testing CI wiring", run: serveFixtureCmd},
 		{name: "version", summary: "print the version", run: versionCmd},
 		{name: "docs", summary: "print the generated \"## Checks\" markdown", hidden: true, run: docsCmd},
+		{name: "summary", summary: "summarise a JSON report as Markdown or key=value outputs (CI)", hidden: true, run: summaryCmd},
 	}
 }
 
@@ -122,7 +129,7 @@ func (c *cli) topUsage(w io.Writer) {
 	fmt.Fprintf(w, "Usage:\n  mcp-conform <subcommand> [flags]\n\nSubcommands:\n")
 	for _, cmd := range commands() {
 		if !cmd.hidden {
-			fmt.Fprintf(w, "  %-8s %s\n", cmd.name, cmd.summary)
+			fmt.Fprintf(w, "  %-14s %s\n", cmd.name, cmd.summary)
 		}
 	}
 	fmt.Fprintf(w, "\nRun \"mcp-conform <subcommand> --help\" for the flags of a subcommand.\n")
