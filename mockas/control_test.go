@@ -158,7 +158,7 @@ func TestControl_faultsRateLimitsRequestsReset(t *testing.T) {
 	if r := ctl(t, "POST", s.URL+"/_mockas/reset", ""); r.status != 204 {
 		t.Fatalf("reset: %d", r.status)
 	}
-	if len(s.Requests()) != 0 || len(s.Clients()) != 1 || s.Now().Sub(time.Now()) > time.Minute {
+	if len(s.Requests()) != 0 || len(s.Clients()) != 1 || time.Until(s.Now()) > time.Minute {
 		t.Errorf("reset left state: %d requests, %d clients, now %v", len(s.Requests()), len(s.Clients()), s.Now())
 	}
 	if r := ctl(t, "DELETE", s.URL+"/_mockas/requests", ""); r.status != 204 {

@@ -108,7 +108,7 @@ func postJSON(t *testing.T, u string, body string) response {
 // verify checks tok's RS256 signature against the server's JWKS and returns its claims.
 func verify(t *testing.T, jwks jose.JSONWebKeySet, tok string) map[string]any {
 	t.Helper()
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		t.Fatalf("parse %q: %v", tok, err)
 	}

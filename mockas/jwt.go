@@ -175,7 +175,7 @@ var errTokenInvalid = errors.New("token is not valid")
 // claims. It does not check times, issuer or revocation.
 func verifyJWT(token string, keys []*signingKey) (tokenClaims, error) {
 	var tc tokenClaims
-	jws, err := jose.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil {
 		return tc, fmt.Errorf("%w: %w", errTokenInvalid, err)
 	}

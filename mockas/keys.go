@@ -181,16 +181,6 @@ func (k *keyring) signer() *signingKey {
 	return k.active
 }
 
-// find returns the published key with kid, or nil.
-func (k *keyring) find(kid string) *signingKey {
-	for _, sk := range k.published {
-		if sk.kid == kid {
-			return sk
-		}
-	}
-	return nil
-}
-
 // jwks returns the published key set.
 func (k *keyring) jwks() jose.JSONWebKeySet {
 	set := jose.JSONWebKeySet{Keys: make([]jose.JSONWebKey, 0, len(k.published))}
