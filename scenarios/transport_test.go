@@ -2,12 +2,12 @@ package scenarios_test
 
 // Proof for the transport checks RS-55…RS-62: pass (or record) on the correct reference server,
 // fail or warn on the server broken in that way. RS-58 has no fixture flaw: the test reaches
-// the correct server through a plain-http proxy on a non-loopback address instead.
+// the correct server reached over plain http under a non-loopback host name instead.
 
 import (
+	"context"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"strings"
 	"testing"
@@ -68,45 +68,26 @@ func TestTransport_RateLimitSendsNothingUndeclared(t *testing.T) {
 	}
 }
 
-// TestTransport_HTTPSOnNonLoopbackFails: the correct server reached over plain http on a
-// non-loopback address (no fixture flaw exists for this, so a reverse proxy on the machine's
-// first non-loopback IPv4 address builds the broken deployment).
+// TestTransport_HTTPSOnNonLoopbackFails: the correct server reached over plain http under a
+// host name that is not loopback (no fixture flaw exists for this). The name is served by
+// a transport that dials the fixture's loopback listener, so no traffic leaves loopback.
 func TestTransport_HTTPSOnNonLoopbackFails(t *testing.T) {
-	ip := nonLoopbackIPv4(t)
 	e := newEnv(t, nil)
-	ln, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		t.Skipf("cannot listen on %s: %v", ip, err)
-	}
 	target, err := url.Parse(e.Server.URL)
 	if err != nil {
 		t.Fatalf("fixture URL: %v", err)
 	}
-	proxy := httputil.NewSingleHostReverseProxy(target)
-	srv := &http.Server{Handler: proxy, ReadHeaderTimeout: 5 * time.Second}
-	go func() { _ = srv.Serve(ln) }()
-	t.Cleanup(func() { _ = srv.Close() })
-
+	const host = "mcp.example.test"
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = func(ctx context.Context, network, _ string) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, network, target.Host) // every host name → the loopback fixture
+	}
 	cfg := e.config()
-	cfg.URL = "http://" + ln.Addr().String() + strings.TrimPrefix(e.Server.MCPURL(), e.Server.URL)
+	cfg.Transport = tr
+	cfg.URL = "http://" + host + ":" + target.Port() + strings.TrimPrefix(e.Server.MCPURL(), e.Server.URL)
 	res := run(t, cfg, "RS-58")
 	if res.Status != check.StatusFail || !strings.Contains(res.Detail, cfg.URL) {
 		t.Fatalf("RS-58 via %s: status %q, want fail naming the URL\ndetail: %s", cfg.URL, res.Status, res.Detail)
 	}
-}
-
-// nonLoopbackIPv4 returns an IPv4 address of this machine that is not loopback, or skips.
-func nonLoopbackIPv4(t *testing.T) string {
-	t.Helper()
-	addrs, err := net.InterfaceAddrs()
-	if err != nil {
-		t.Skipf("no interface addresses: %v", err)
-	}
-	for _, a := range addrs {
-		if n, ok := a.(*net.IPNet); ok && n.IP.To4() != nil && !n.IP.IsLoopback() && !n.IP.IsLinkLocalUnicast() {
-			return n.IP.String()
-		}
-	}
-	t.Skip("no non-loopback IPv4 address to serve plain http on")
-	return ""
 }

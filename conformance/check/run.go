@@ -42,6 +42,11 @@ type Config struct {
 	RateLimit   *RateLimit        // declared rate limit, or nil
 	Timeout     time.Duration     // per request; default 5s
 	Minter      Minter            // non-nil in cooperative mode
+	// Transport carries every request of the run; nil means a clone of
+	// http.DefaultTransport. The safety rules (allow-list, timeouts, body cap, no
+	// redirects) apply whatever the transport. Tests use it to reach a loopback listener
+	// under another host name.
+	Transport http.RoundTripper
 }
 
 // Run is one execution context against one target: the bounded HTTP client, the minter and
@@ -117,7 +122,10 @@ func newRun(cfg Config) (*Run, error) {
 			return nil, fmt.Errorf("config headers: Authorization is set per request; use Config.Token")
 		}
 	}
-	transport := http.DefaultTransport.(*http.Transport).Clone()
+	var transport http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
+	if cfg.Transport != nil {
+		transport = cfg.Transport
+	}
 	return &Run{
 		cfg:    cfg,
 		target: u,
