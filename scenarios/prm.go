@@ -259,7 +259,15 @@ func init() {
 		}
 		target := c.Config().URL
 		c.Step("compare its resource with the MCP endpoint URL %q byte for byte", target)
-		if got, _ := f.Doc["resource"].(string); got != target {
+		got, _ := f.Doc["resource"].(string)
+		if got != target && (got+"/" == target && isOrigin(got) || target+"/" == got && isOrigin(target)) {
+			// An origin and the same origin with the path "/" are the same request target (RFC
+			// 9110 §4.2.3: an empty path is equivalent to "/"); a server at the root cannot know
+			// which spelling its user typed. RS-24 reports the trailing slash.
+			c.Note("resource %q and the endpoint URL %q differ only by the root path \"/\" (the same request target)", got, target)
+			return
+		}
+		if got != target {
 			hint := ""
 			if got != "" && (strings.TrimSuffix(got, "/") == strings.TrimSuffix(target, "/") ||
 				strings.HasPrefix(target, strings.TrimSuffix(got, "/"))) {

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
 // ControlID is the requirement ID of the positive control.
@@ -213,6 +215,21 @@ func PositiveControl(ctx context.Context, c *C) {
 		// server does not speak. Judging the token checks on it would mislead.
 		c.Skip("inconclusive: the request with a valid token was answered 400 without a Bearer challenge, a protocol refusal rather than an authorization one; "+
 			"the server may not support MCP %s (see --spec-version).\nReceived: %s", c.SpecVersion(), resp)
+	}
+	if resp.Status == http.StatusUnauthorized && c.run.cfg.Minter != nil {
+		// RFC 9068 §4 has a server implementing its profile reject any typ but at+jwt, and
+		// the catalogue (RS-46) counts that profile as the server's choice. The minted tokens
+		// are typed JWT, as Scalekit's are; when the server refuses them, try at+jwt once, and
+		// if that is accepted mint at+jwt for the rest of the run.
+		c.Step("the token typed JWT was refused: send the baseline MCP request with a valid token typed at+jwt (RFC 9068)")
+		retry := c.BaselineRequest()
+		retry.Authorization = Bearer(c.Mint(ctx, mockas.TokenSpec{Type: typAtJWT}))
+		if r := c.Do(ctx, retry); r.Status/100 == 2 {
+			c.run.setMintType(typAtJWT)
+			c.Note("a valid token typed JWT was refused (%d) but one typed at+jwt was accepted: the server implements "+
+				"the RFC 9068 profile (RS-46), so this run mints at+jwt tokens", resp.Status)
+			resp = r
+		}
 	}
 	if resp.Status/100 != 2 {
 		c.Fail("a valid token was refused.\nSent:     %s\nExpected: 2xx with a JSON-RPC result\nReceived: %s", describeSent(resp.Request), resp)

@@ -4,7 +4,9 @@ package check
 // here for every request of a run:
 //
 //   - every request carries Config.Timeout through its context;
-//   - response bodies are read through an io.LimitReader (MaxBodyBytes, then Truncated);
+//   - response bodies are read through an io.LimitReader (MaxBodyBytes, then Truncated); an
+//     event stream is read up to the event carrying the JSON-RPC response only (the server
+//     SHOULD, not MUST, close the stream after it: transports 2025-11-25 §2.1);
 //   - redirects are never followed (RFC 9110 §15.4 lets a client choose; following one
 //     could forward credentials to another origin);
 //   - requests go only to the target's origin or to URLs the target itself advertised
@@ -13,12 +15,14 @@ package check
 //   - the number of requests per run is capped.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -209,7 +213,12 @@ func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, e
 		return nil, sent, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
 	}
 	defer hresp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(hresp.Body, MaxBodyBytes+1))
+	var data []byte
+	if mt, _, _ := mime.ParseMediaType(hresp.Header.Get("Content-Type")); mt == "text/event-stream" {
+		data, err = readEventStream(io.LimitReader(hresp.Body, MaxBodyBytes+1))
+	} else {
+		data, err = io.ReadAll(io.LimitReader(hresp.Body, MaxBodyBytes+1))
+	}
 	if err != nil {
 		return nil, sent, fmt.Errorf("%s %s: read body: %w", req.Method, u.Redacted(), err)
 	}
@@ -219,6 +228,39 @@ func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, e
 	}
 	r.learn(u, onTarget, resp)
 	return resp, sent, nil
+}
+
+// readEventStream reads Server-Sent Events until the end of the event that carries a
+// JSON-RPC response, or the end of the stream. Transports 2025-11-25 §2.1: "After the
+// JSON-RPC response has been sent, the server SHOULD terminate the SSE stream" — a server may
+// keep it open, and waiting for its end would turn a correct answer into a timeout.
+func readEventStream(body io.Reader) ([]byte, error) {
+	br := bufio.NewReader(body)
+	var buf bytes.Buffer
+	var data []string
+	for {
+		line, err := br.ReadString('\n')
+		buf.WriteString(line)
+		text := strings.TrimRight(line, "\r\n")
+		switch {
+		case text == "" && line != "":
+			if len(data) > 0 {
+				var m RPCMessage
+				if json.Unmarshal([]byte(strings.Join(data, "\n")), &m) == nil && m.JSONRPC == "2.0" && m.IsResponse() {
+					return buf.Bytes(), nil
+				}
+			}
+			data = nil
+		case strings.HasPrefix(text, "data:"):
+			data = append(data, strings.TrimPrefix(strings.TrimPrefix(text, "data:"), " "))
+		}
+		if errors.Is(err, io.EOF) {
+			return buf.Bytes(), nil
+		}
+		if err != nil {
+			return buf.Bytes(), err
+		}
+	}
 }
 
 // count charges one request to the run's budget.

@@ -73,11 +73,32 @@ type Run struct {
 
 	ctrlMu sync.Mutex // guards ctrl
 	ctrl   *controlResult
+
+	typMu   sync.Mutex // guards mintTyp
+	mintTyp string     // typ of minted tokens when a check asks for none; "" = the minter's default
+}
+
+// typAtJWT is the RFC 9068 §2.1 typ of JWT access tokens.
+const typAtJWT = "at+jwt"
+
+// setMintType makes typ the default typ of the tokens minted for the rest of the run.
+func (r *Run) setMintType(typ string) {
+	r.typMu.Lock()
+	defer r.typMu.Unlock()
+	r.mintTyp = typ
+}
+
+// mintType is the default typ of minted tokens ("" = the minter's own default).
+func (r *Run) mintType() string {
+	r.typMu.Lock()
+	defer r.typMu.Unlock()
+	return r.mintTyp
 }
 
 // NewRun validates cfg, checks the target is reachable (a connection error is returned, so
 // the CLI can exit 2) and resolves SpecVersion "auto"/"" by initializing a session (falls back
-// to 2025-11-25).
+// to 2025-11-25; a server that refuses initialize with a protocol 400 but serves a stateless
+// 2026-07-28 request resolves to 2026-07-28).
 func NewRun(ctx context.Context, cfg Config) (*Run, error) {
 	r, err := newRun(cfg)
 	if err != nil {
@@ -261,6 +282,19 @@ func (r *Run) resolveVersion(ctx context.Context) string {
 	} else if req, err := r.baselineRequest(1); err == nil {
 		req.Authorization = Bearer(token)
 		resp, _, _ = r.send(ctx, req)
+	}
+	if _, challenged := resp.BearerChallenge(); token != "" && resp != nil && resp.Status == http.StatusBadRequest && !challenged {
+		// initialize refused as a protocol error, not an authorization one: a server that
+		// speaks only 2026-07-28 (no initialize; streamable-http §6.1 answers 400) is
+		// recognised by a stateless request it serves.
+		if req, err := buildMCPRequest(Version20260728, r.clientVersion, "tools/list", map[string]any{}, 1); err == nil {
+			req.Authorization = Bearer(token)
+			if sr, _, err := r.send(ctx, req); err == nil && sr.Status/100 == 2 {
+				if msg, err := sr.JSONRPC(); err == nil && msg.Error == nil {
+					return Version20260728
+				}
+			}
+		}
 	}
 	if resp == nil || resp.Status/100 != 2 {
 		return LatestInitializeVersion

@@ -60,6 +60,9 @@ func (c *C) fillSpec(ctx context.Context, spec mockas.TokenSpec) mockas.TokenSpe
 	if spec.Scopes == nil {
 		spec.Scopes = c.run.defaultScopes(ctx)
 	}
+	if spec.Type == "" {
+		spec.Type = c.run.mintType()
+	}
 	return spec
 }
 
@@ -94,6 +97,11 @@ func (c *C) Mint(ctx context.Context, spec mockas.TokenSpec) string {
 	m := c.run.cfg.Minter
 	if m == nil {
 		c.Skip("needs cooperative mode (crafted tokens from a mockas the target trusts); no minter is configured")
+	}
+	if !c.isControl {
+		// The positive control settles which typ the target accepts (see PositiveControl);
+		// checks that do not depend on its verdict still mint after it has run.
+		c.run.positiveControl(ctx)
 	}
 	spec = c.fillSpec(ctx, spec)
 	tok, err := m.Mint(ctx, spec)
