@@ -21,6 +21,8 @@ const (
 	chartRowHeight  = 28
 	chartBarHeight  = 18
 	chartLegendGap  = 30
+	// chartMinLabel is the narrowest segment that gets its count written inside.
+	chartMinLabel = 22
 )
 
 // htmlView is the data the page template renders.
@@ -32,12 +34,15 @@ type htmlView struct {
 	Chart                              htmlChart
 	Areas                              []htmlArea
 	Expected, Stale                    []htmlLink
+	Failed, Warned                     []htmlLink
 	ExitCode, StrictExitCode           int
 }
 
-// htmlLink points at a check on the page.
+// htmlLink points at a check on the page; Title and Area are set for the jump lists.
 type htmlLink struct {
-	ID, Anchor string
+	ID, Anchor  string
+	Title, Area string
+	Expected    bool
 }
 
 // links turns IDs into in-page links.
@@ -94,6 +99,9 @@ type htmlChartSegment struct {
 	Count  int
 	X, W   int
 	Y      int
+	// Label is set when the segment is wide enough to show its count; LabelX is its centre.
+	Label          bool
+	LabelX, LabelY int
 }
 
 // chartStatuses is the segment order of the chart.
@@ -145,7 +153,9 @@ func buildChart(results []check.Result) htmlChart {
 				continue
 			}
 			wd := n * chartBarWidth / maxTotal
-			row.Segments = append(row.Segments, htmlChartSegment{Status: string(st), Count: n, X: x, W: max(wd, 1), Y: row.Y})
+			seg := htmlChartSegment{Status: string(st), Count: n, X: x, W: max(wd, 1), Y: row.Y}
+			seg.Label, seg.LabelX, seg.LabelY = seg.W >= chartMinLabel, x+seg.W/2, row.TextY
+			row.Segments = append(row.Segments, seg)
 			x += max(wd, 1)
 		}
 		row.TotalX = x + 6
@@ -154,7 +164,11 @@ func buildChart(results []check.Result) htmlChart {
 	legendY := len(levels)*chartRowHeight + 10
 	x := chartLabelWidth
 	for _, st := range chartStatuses() {
-		ch.Legend = append(ch.Legend, htmlChartSegment{Status: string(st), X: x, Y: legendY})
+		n := 0
+		for _, lvl := range levels {
+			n += counts[lvl][st]
+		}
+		ch.Legend = append(ch.Legend, htmlChartSegment{Status: string(st), Count: n, X: x, Y: legendY})
 		x += 90
 	}
 	ch.Height = legendY + chartLegendGap
@@ -188,6 +202,14 @@ func (r *Report) writeHTML(w io.Writer, lookup func(string) (check.Requirement, 
 	for _, g := range byArea(r.Results) {
 		a := htmlArea{Key: g.Key, Title: areaTitle(g.Area)}
 		for _, res := range g.Results {
+			if res.Status == check.StatusFail || res.Status == check.StatusWarn {
+				l := htmlLink{ID: res.ID, Anchor: checkAnchor(res.ID), Title: sanitize(res).Title, Area: a.Title, Expected: r.isExpected(res.ID)}
+				if res.Status == check.StatusFail {
+					v.Failed = append(v.Failed, l)
+				} else {
+					v.Warned = append(v.Warned, l)
+				}
+			}
 			a.Summary.add(res.Status)
 			res = sanitize(res)
 			tag, _ := statusTag(res.Status)
@@ -235,16 +257,28 @@ const htmlTemplate = `<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{.Tool}} report: {{.Target}}</title>
 <style>
-body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1.5em;color:#1f2328;background:#fff}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;margin:0 auto;max-width:1100px;padding:1.5em;color:#1f2328;background:#fff;overflow-wrap:anywhere}
 h1{font-size:1.5em;margin:0 0 .3em}
 h2{font-size:1.15em;border-bottom:1px solid #d0d7de;padding-bottom:.3em;margin-top:2em}
 .meta{color:#57606a}
 .meta code{color:#1f2328}
-.summary{font-weight:600;margin:1em 0}
+.verdict{border-radius:6px;padding:.6em .9em;margin:1em 0;font-weight:600;font-size:1.1em;color:#fff}
+.verdict.ok{background:#1a7f37}
+.verdict.bad{background:#cf222e}
+.verdict .meta{color:inherit;font-weight:400;font-size:.8em;display:block}
+.top{display:flex;flex-wrap:wrap;gap:1em 2em;align-items:flex-start}
+.jump{margin:.5em 0}
+.jump h2{margin-top:1em}
+.jump ul{margin:.3em 0;padding-left:1.2em}
+.jump li{margin:.15em 0}
+.jump .area{color:#57606a;font-size:.85em}
 table.counts{border-collapse:collapse;margin:.5em 0}
 table.counts td,table.counts th{border:1px solid #d0d7de;padding:.2em .7em;text-align:right}
 details{border:1px solid #d0d7de;border-radius:6px;margin:.4em 0;padding:.3em .7em}
 details[open]{background:#f6f8fa}
+details[data-status=fail]{border-left:5px solid #cf222e}
+details[data-status=warn]{border-left:5px solid #bf8700}
+details > *{min-width:0}
 summary{cursor:pointer}
 .tag{display:inline-block;min-width:3.3em;text-align:center;font-weight:700;font-size:.8em;border-radius:4px;padding:0 .4em;color:#fff}
 .pass{background:#1a7f37;fill:#1a7f37}
@@ -255,18 +289,26 @@ summary{cursor:pointer}
 .level{color:#57606a;font-size:.85em}
 .note{font-size:.8em;font-weight:600;color:#57606a;margin-left:.5em}
 pre{background:#fff;border:1px solid #d0d7de;border-radius:4px;padding:.5em;overflow-x:auto;white-space:pre-wrap;word-break:break-word;font:12px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace}
-.exchange{display:grid;grid-template-columns:1fr 1fr;gap:.5em}
+.exchange{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:0 .5em}
+.exchange h4{margin:.4em 0 0;font-size:.8em;color:#57606a;text-transform:uppercase;letter-spacing:.03em}
+@media (max-width:800px){.exchange{grid-template-columns:minmax(0,1fr)}}
+.h{font-weight:600;margin:.8em 0 .3em}
 .fix{border-left:4px solid #1a7f37;padding-left:.7em}
 blockquote{color:#57606a;border-left:4px solid #d0d7de;margin:.5em 0;padding-left:.7em}
+svg{max-width:100%;height:auto}
 svg text{font:12px system-ui,sans-serif;fill:#1f2328}
+svg text.in{fill:#fff;font-weight:700;text-anchor:middle}
 </style>
 </head>
 <body>
 <h1>{{.Tool}} conformance report</h1>
 <p class="meta">Target <code>{{.Target}}</code> &middot; MCP spec <code>{{.SpecVersion}}</code> &middot; started {{.StartedAt}} &middot; took {{.Duration}} &middot; {{.Tool}} {{.Version}}</p>
-<p class="summary" id="summary">{{.Summaryline}}</p>
-<p class="meta">Exit code {{.ExitCode}} (strict: {{.StrictExitCode}}).{{if .Expected}} Expected failures (baseline): {{range $i, $l := .Expected}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}{{if .Stale}} Stale baseline entries (now passing): {{range $i, $l := .Stale}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}</p>
+<p class="verdict {{if eq .ExitCode 0}}ok{{else}}bad{{end}}" id="summary">{{.Summaryline}}<span class="meta">Exit code {{.ExitCode}} (with --strict: {{.StrictExitCode}})</span></p>
+{{- if or .Expected .Stale}}
+<p class="meta">{{if .Expected}}Expected failures (baseline): {{range $i, $l := .Expected}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}{{if .Stale}} Stale baseline entries (now passing): {{range $i, $l := .Stale}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}</p>
+{{- end}}
 
+<div class="top">
 <svg role="img" aria-labelledby="chart-title" width="{{.Chart.Width}}" height="{{.Chart.Height}}" viewBox="0 0 {{.Chart.Width}} {{.Chart.Height}}" xmlns="http://www.w3.org/2000/svg">
 <title id="chart-title">Checks by level and status</title>
 {{- range .Chart.Rows}}
@@ -274,12 +316,13 @@ svg text{font:12px system-ui,sans-serif;fill:#1f2328}
 <text x="0" y="{{.TextY}}">{{.Level}}</text>
 {{- range .Segments}}
 <rect class="{{.Status}}" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="18"><title>{{.Count}} {{.Status}}</title></rect>
+{{- if .Label}}<text class="in" x="{{.LabelX}}" y="{{.LabelY}}">{{.Count}}</text>{{end}}
 {{- end}}
 <text x="{{.TotalX}}" y="{{.TextY}}">{{.Total}}</text>
 </g>
 {{- end}}
 {{- range .Chart.Legend}}
-<rect class="{{.Status}}" x="{{.X}}" y="{{.Y}}" width="12" height="12"></rect><text x="{{.X}}" dx="16" y="{{.Y}}" dy="11">{{.Status}}</text>
+<rect class="{{.Status}}" x="{{.X}}" y="{{.Y}}" width="12" height="12"></rect><text x="{{.X}}" dx="16" y="{{.Y}}" dy="11">{{.Status}} {{.Count}}</text>
 {{- end}}
 </svg>
 
@@ -287,6 +330,23 @@ svg text{font:12px system-ui,sans-serif;fill:#1f2328}
 <tr><th>pass</th><th>fail</th><th>warn</th><th>skip</th><th>info</th></tr>
 <tr><td>{{.Summary.Pass}}</td><td>{{.Summary.Fail}}</td><td>{{.Summary.Warn}}</td><td>{{.Summary.Skip}}</td><td>{{.Summary.Info}}</td></tr>
 </table>
+</div>
+{{- if .Failed}}
+<nav class="jump" id="failed">
+<h2><span class="tag fail">FAIL</span> Failed checks ({{len .Failed}})</h2>
+<ul>{{range .Failed}}
+<li><a href="#{{.Anchor}}"><strong>{{.ID}}</strong></a> {{.Title}} <span class="area">{{.Area}}</span>{{if .Expected}}<span class="note">expected failure (baseline)</span>{{end}}</li>{{end}}
+</ul>
+</nav>
+{{- end}}
+{{- if .Warned}}
+<nav class="jump" id="warnings">
+<h2><span class="tag warn">WARN</span> Warnings ({{len .Warned}})</h2>
+<ul>{{range .Warned}}
+<li><a href="#{{.Anchor}}"><strong>{{.ID}}</strong></a> {{.Title}} <span class="area">{{.Area}}</span></li>{{end}}
+</ul>
+</nav>
+{{- end}}
 {{range .Areas}}
 <section class="area" id="area-{{.Key}}">
 <h2>{{.Title}} <span class="level">{{.Summary.Pass}} passed, {{.Summary.Fail}} failed, {{.Summary.Warn}} warn, {{.Summary.Skip}} skipped, {{.Summary.Info}} info</span></h2>
@@ -300,15 +360,15 @@ svg text{font:12px system-ui,sans-serif;fill:#1f2328}
 <blockquote>{{.Quote}}</blockquote>
 {{- end}}
 {{- if .Steps}}
-<p>Steps</p>
+<p class="h">Steps</p>
 <ol class="steps">{{range .Steps}}<li>{{.}}</li>{{end}}</ol>
 {{- end}}
 {{- range $i, $e := .Exchanges}}
-<p>Exchange {{inc $i}}</p>
-<div class="exchange"><pre class="request">{{$e.Request}}</pre><pre class="response">{{$e.Response}}</pre></div>
+<p class="h">Exchange {{inc $i}}</p>
+<div class="exchange"><div><h4>Request sent</h4><pre class="request">{{$e.Request}}</pre></div><div><h4>Response received</h4><pre class="response">{{$e.Response}}</pre></div></div>
 {{- end}}
 {{- if .Refs}}
-<p>References</p>
+<p class="h">References</p>
 <ul class="refs">{{range .Refs}}<li>{{.}}</li>{{end}}</ul>
 {{- end}}
 {{- if .Fix}}

@@ -5,6 +5,7 @@ package conformance
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -161,5 +162,82 @@ func TestWriteHTMLNoCredentials(t *testing.T) {
 	// The writers must not modify the report they print.
 	if r.Results[0].Exchanges[0].Request != leaky.Exchanges[0].Request {
 		t.Error("WriteHTML modified the report's results")
+	}
+}
+
+// TestWriteHTMLJumpLists: the lists at the top of the page name every failed and every warned
+// check, each linking to that check's section, and the verdict banner's colour follows the
+// exit code.
+func TestWriteHTMLJumpLists(t *testing.T) {
+	for _, tt := range []struct {
+		name    string
+		results []check.Result
+		verdict string
+	}{
+		{"failing", syntheticReport().Results, "verdict bad"},
+		{"passing", []check.Result{
+			{ID: "RS-01", Title: "ok", Level: check.MUST, Status: check.StatusPass, Area: areaTokens},
+			{ID: "RS-02", Title: "meh", Level: check.SHOULD, Status: check.StatusWarn, Area: areaTokens},
+		}, "verdict ok"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newReport("http://127.0.0.1/mcp", "2025-11-25", time.Time{}, 0, tt.results, nil)
+			var buf bytes.Buffer
+			if err := r.writeHTML(&buf, fakeLookup); err != nil {
+				t.Fatal(err)
+			}
+			doc, err := html.Parse(strings.NewReader(buf.String()))
+			if err != nil {
+				t.Fatalf("parsing the page: %v", err)
+			}
+			status := map[string]string{}   // details id → data-status
+			linked := map[string][]string{} // nav id → linked anchors
+			var verdict string
+			var nav string
+			var visit func(*html.Node)
+			visit = func(n *html.Node) {
+				if n.Type == html.ElementNode {
+					switch n.Data {
+					case "details":
+						id, _ := attr(n, "id")
+						status[id], _ = attr(n, "data-status")
+					case "nav":
+						nav, _ = attr(n, "id")
+						defer func() { nav = "" }()
+					case "a":
+						if href, _ := attr(n, "href"); nav != "" {
+							linked[nav] = append(linked[nav], strings.TrimPrefix(href, "#"))
+						}
+					case "p":
+						if id, _ := attr(n, "id"); id == "summary" {
+							verdict, _ = attr(n, "class")
+						}
+					}
+				}
+				for c := n.FirstChild; c != nil; c = c.NextSibling {
+					visit(c)
+				}
+			}
+			visit(doc)
+			if verdict != tt.verdict {
+				t.Errorf("summary banner class %q, want %q", verdict, tt.verdict)
+			}
+			for nav, want := range map[string]check.Status{"failed": check.StatusFail, "warnings": check.StatusWarn} {
+				var wantAnchors []string
+				for _, res := range r.Results {
+					if res.Status == want {
+						wantAnchors = append(wantAnchors, checkAnchor(res.ID))
+					}
+				}
+				if !slices.Equal(linked[nav], wantAnchors) {
+					t.Errorf("nav#%s links %v, want %v", nav, linked[nav], wantAnchors)
+				}
+				for _, a := range linked[nav] {
+					if status[a] != string(want) {
+						t.Errorf("nav#%s links #%s, whose status is %q", nav, a, status[a])
+					}
+				}
+			}
+		})
 	}
 }

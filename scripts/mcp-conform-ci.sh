@@ -8,9 +8,10 @@
 #
 # Settings (environment variables):
 #   MCP_URL            required  the MCP endpoint to test, e.g. http://127.0.0.1:3000/mcp
-#   START_COMMAND      optional  shell command that starts your server (run in the background,
-#                                in the current directory, with MOCKAS_URL and
-#                                SCALEKIT_ENVIRONMENT_URL set); omit it if the server already runs
+#   START_COMMAND      optional  shell command that starts your server (the script runs it in
+#                                the background, in the current directory, with MOCKAS_URL and
+#                                SCALEKIT_ENVIRONMENT_URL set; a command that daemonizes itself
+#                                and exits 0 works too); omit it if the server already runs
 #   MOCKAS_ADDR        optional  where mockas listens (default 127.0.0.1:9000); the issuer is
 #                                http://$MOCKAS_ADDR
 #   SCOPES             optional  space-separated TOOL=SCOPE declarations
@@ -24,14 +25,14 @@
 #
 # REPORT_DIR receives: mcp-conform.json, mcp-conform.xml (JUnit), mcp-conform.html, summary.md
 # (Markdown: counts and failed checks), outputs.txt (key=value: pass, fail, warn, skip, info,
-# total, failed, unexpected, exit-code), mockas.log and server.log.
+# total, failed, unexpected, exit-code), mockas.log and server.log. Whatever goes wrong before
+# the suite runs (missing setting, build failure, busy port, server never answering) exits 2.
 set -euo pipefail
 
-: "${MCP_URL:?MCP_URL is required (the MCP endpoint to test)}"
 MOCKAS_ADDR="${MOCKAS_ADDR:-127.0.0.1:9000}"
 REPORT_DIR="${REPORT_DIR:-./mcp-conform-reports}"
 WAIT_SECONDS="${WAIT_SECONDS:-120}"
-SRC="${MCP_CONFORM_SRC:-$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+SRC="${MCP_CONFORM_SRC:-$(dirname "${BASH_SOURCE[0]}")/..}"
 
 log() { echo "mcp-conform-ci: $*"; }
 
@@ -59,14 +60,21 @@ start() {
   set +m
 }
 
-# wait_http URL PID: succeeds once URL answers any HTTP status; fails when PID (if any) exits
-# or WAIT_SECONDS pass.
+# wait_http URL PID [CURL_OPTION]: succeeds once URL answers any HTTP status (with -f: a
+# success status); fails when PID (if any) exits with a non-zero status or WAIT_SECONDS pass.
+# A PID that exits 0 (a start command that daemonizes the server) is not waited on any more.
 wait_http() {
-  local url="$1" pid="${2:-}" deadline=$((SECONDS + WAIT_SECONDS))
-  until curl -s -o /dev/null --max-time 2 "$url"; do
+  local url="$1" pid="${2:-}" deadline=$((SECONDS + WAIT_SECONDS)) status
+  until curl -s ${3:-} -o /dev/null --max-time 2 "$url"; do
     if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then
-      log "the process meant to serve $url exited before answering" >&2
-      return 1
+      status=0
+      wait "$pid" 2>/dev/null || status=$?
+      if [ "$status" -ne 0 ]; then
+        log "the process meant to serve $url exited (status $status) before answering" >&2
+        return 1
+      fi
+      log "the start command exited (status 0); waiting for $url to answer"
+      pid=""
     fi
     if [ "$SECONDS" -ge "$deadline" ]; then
       log "$url did not answer within ${WAIT_SECONDS}s" >&2
@@ -76,10 +84,13 @@ wait_http() {
   done
 }
 
+# answers URL: succeeds when something already answers at URL.
+answers() { curl -s -o /dev/null --max-time 2 "$1"; }
+
 # finish CODE: writes summary.md and outputs.txt for CODE and exits with it.
 finish() {
   local code="$1" json="$REPORT_DIR/mcp-conform.json"
-  if [ -s "$json" ] && "$BIN/mcp-conform" summary --exit-code "$code" "$json" >"$REPORT_DIR/summary.md" &&
+  if [ -s "$json" ] && [ -x "$BIN/mcp-conform" ] && "$BIN/mcp-conform" summary --exit-code "$code" "$json" >"$REPORT_DIR/summary.md" &&
     "$BIN/mcp-conform" summary --format outputs --exit-code "$code" "$json" >"$REPORT_DIR/outputs.txt"; then
     :
   else
@@ -95,13 +106,30 @@ show_log() {
   tail -n 40 "$1" 2>/dev/null || true
 }
 
-log "building tools from $SRC"
-(cd "$SRC" && go build -o "$BIN/mockas" ./cmd/mockas && go build -o "$BIN/mcp-conform" ./cmd/mcp-conform)
+if [ -z "${MCP_URL:-}" ]; then
+  log "MCP_URL is required (the MCP endpoint to test, e.g. http://127.0.0.1:3000/mcp)" >&2
+  finish 2
+fi
 
-start mockas "$REPORT_DIR/mockas.log" "$BIN/mockas" --addr "$MOCKAS_ADDR" --ephemeral
+SRC="$(cd "$SRC" && pwd)" || finish 2
+log "building tools from $SRC"
+if ! (cd "$SRC" && go build -o "$BIN/mockas" ./cmd/mockas && go build -o "$BIN/mcp-conform" ./cmd/mcp-conform); then
+  log "building mockas and mcp-conform from $SRC failed (is MCP_CONFORM_SRC a checkout of mcp-conform?)" >&2
+  finish 2
+fi
+
 export MOCKAS_URL="http://$MOCKAS_ADDR"
 export SCALEKIT_ENVIRONMENT_URL="$MOCKAS_URL"
-wait_http "$MOCKAS_URL/health" "${pids[0]}" || { show_log "$REPORT_DIR/mockas.log"; finish 2; }
+if answers "$MOCKAS_URL/"; then
+  log "something already listens on $MOCKAS_ADDR: stop it or set MOCKAS_ADDR (mockas-addr) to a free address" >&2
+  finish 2
+fi
+if [ -n "${START_COMMAND:-}" ] && answers "$MCP_URL"; then
+  log "something already answers at $MCP_URL before your server started: stop it, or leave START_COMMAND (start-command) empty to test it" >&2
+  finish 2
+fi
+start mockas "$REPORT_DIR/mockas.log" "$BIN/mockas" --addr "$MOCKAS_ADDR" --ephemeral
+wait_http "$MOCKAS_URL/health" "${pids[0]}" -f || { show_log "$REPORT_DIR/mockas.log"; finish 2; }
 log "mockas ready at $MOCKAS_URL"
 
 server_pid=""

@@ -185,6 +185,10 @@ func (f *tokenFlags) readToken(c *cli, positional []string) (string, error) {
 	if len(tok) > 7 && strings.EqualFold(tok[:7], "bearer ") {
 		tok = strings.TrimSpace(tok[7:])
 	}
+	if n := len(strings.Fields(tok)); n > 1 {
+		// Two pasted tokens, or a whole HTTP header block: never guess which part is meant.
+		return "", fmt.Errorf("the input holds %d whitespace-separated parts, want exactly one token (optionally after \"Bearer \")", n)
+	}
 	return tok, nil
 }
 
@@ -540,14 +544,25 @@ func decodeSegment(seg string) (map[string]any, error) {
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
-	var m map[string]any
-	if err := dec.Decode(&m); err != nil {
+	var v any
+	if err := dec.Decode(&v); err != nil {
 		return nil, fmt.Errorf("not JSON: %w", err)
 	}
-	if m == nil {
-		return nil, errors.New("JSON null, not an object")
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("trailing data after the JSON object")
 	}
-	return m, nil
+	switch v := v.(type) {
+	case map[string]any:
+		return v, nil
+	case nil:
+		return nil, errors.New("JSON null, not an object")
+	case []any:
+		return nil, errors.New("a JSON array, not an object")
+	case string:
+		return nil, errors.New("a JSON string, not an object")
+	default: // json.Number or bool
+		return nil, errors.New("a JSON number or boolean, not an object")
+	}
 }
 
 // indentJSON renders v as indented JSON (sorted keys), each line indented by two spaces.

@@ -6,6 +6,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"errors"
 	"os"
 	"os/exec"
@@ -263,5 +264,37 @@ func TestToken_inspectArgumentWarns(t *testing.T) {
 	}
 	if strings.Contains(r.stderr, tok) {
 		t.Error("the warning repeats the token")
+	}
+}
+
+// TestToken_inspectMalformedSegments: a header or claims segment that is JSON but not one
+// object is a FAIL format line that says what it is, never a crash or a Go type name.
+func TestToken_inspectMalformedSegments(t *testing.T) {
+	seg := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	obj := seg(`{"alg":"RS256"}`)
+	for _, tt := range []struct{ tok, want string }{
+		{seg(`[]`) + "." + obj + ".sig", "header: a JSON array, not an object"},
+		{obj + "." + seg(`"claims"`) + ".sig", "claims: a JSON string, not an object"},
+		{obj + "." + seg(`42`) + ".sig", "claims: a JSON number or boolean, not an object"},
+		{obj + "." + seg(`null`) + ".sig", "claims: JSON null, not an object"},
+		{seg(`{"alg":"RS256"}{"alg":"none"}`) + "." + obj + ".sig", "header: trailing data after the JSON object"},
+	} {
+		r := inspect(t, tt.tok)
+		wantCode(t, r, exitFail, "token inspect "+tt.tok)
+		if !strings.Contains(r.stdout, "FAIL  format     "+tt.want) {
+			t.Errorf("%s: stdout lacks the FAIL format line %q:\n%s", tt.tok, tt.want, r.stdout)
+		}
+	}
+}
+
+// TestToken_inspectRefusesSeveralTokens: two pasted tokens (or a header block) on stdin are a
+// usage error naming the problem, not a misleading "5 segments: JWE" verdict.
+func TestToken_inspectRefusesSeveralTokens(t *testing.T) {
+	for _, in := range []string{"a.b.c\nd.e.f\n", "Bearer a.b.c d.e.f", "Authorization: Bearer a.b.c"} {
+		r := runWithStdin(t, in, "token", "inspect")
+		wantCode(t, r, exitUsage, "token inspect", in)
+		if !strings.Contains(r.stderr, "want exactly one token") {
+			t.Errorf("%q: stderr does not say one token is wanted:\n%s", in, r.stderr)
+		}
 	}
 }
