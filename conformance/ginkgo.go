@@ -17,12 +17,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
+	"io"
 	"slices"
 	"sync"
 	"time"
 
 	"github.com/onsi/ginkgo/v2"
+	"github.com/onsi/ginkgo/v2/formatter"
 	"github.com/onsi/ginkgo/v2/types"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
@@ -292,14 +293,24 @@ func RunSuite(ctx context.Context, t Target, opts Options) (*Report, error) {
 	sc, rc := suiteConfigs(opts.LabelFilter)
 	gt := &ginkgoT{}
 	finished := s.start(suiteOrder(defs))
+	// Ginkgo's default reporter writes to formatter.ColorableStdOut, a package variable read
+	// when RunSpecs starts. This process runs Ginkgo once, here, so pointing it at
+	// opts.GinkgoOutput for the duration is safe; the report is the caller's output.
+	out := opts.GinkgoOutput
+	if out == nil {
+		out = io.Discard
+	}
+	prevOut := formatter.ColorableStdOut
+	formatter.ColorableStdOut = out
 	ginkgo.RunSpecs(gt, SuiteDescription, sc, rc)
+	formatter.ColorableStdOut = prevOut
+	if opts.GinkgoOutput != nil {
+		fmt.Fprintln(opts.GinkgoOutput) // the succinct reporter may leave its last line open
+	}
 	select { // every check has delivered by now unless Ginkgo stopped early
 	case <-finished:
 	case <-ctx.Done():
 	}
-	// Ginkgo's succinct reporter (which writes to standard output, unconditionally) leaves
-	// its last line open on success; end it so the caller's report starts on a fresh line.
-	fmt.Fprintln(os.Stdout)
 
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run against %s interrupted: %w", redactURL(t.URL), err)

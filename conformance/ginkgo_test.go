@@ -134,6 +134,9 @@ func TestRunSuiteHelper(t *testing.T) {
 		flaws = append(flaws, fixtures.Flaw(flaw))
 	}
 	opts := Options{LabelFilter: os.Getenv("MCP_CONFORM_SUITE_FILTER")}
+	if os.Getenv("MCP_CONFORM_SUITE_GINKGO_OUTPUT") != "" {
+		opts.GinkgoOutput = os.Stdout
+	}
 	if ids := os.Getenv("MCP_CONFORM_SUITE_BASELINE"); ids != "" {
 		opts.ExpectedFailures = &Baseline{}
 		for _, id := range strings.Split(ids, ",") {
@@ -158,12 +161,17 @@ func TestRunSuiteHelper(t *testing.T) {
 }
 
 // suiteHelper runs TestRunSuiteHelper and returns its output and JSON report.
-func suiteHelper(t *testing.T, flaw, filter, baseline string) (string, map[string]any) {
+func suiteHelper(t *testing.T, flaw, filter, baseline string, ginkgoOutput bool) (string, map[string]any) {
 	t.Helper()
 	report := filepath.Join(t.TempDir(), "report.json")
+	showGinkgo := ""
+	if ginkgoOutput {
+		showGinkgo = "1"
+	}
 	out, _ := helperCommand(t, "^TestRunSuiteHelper$",
 		"MCP_CONFORM_SUITE_HELPER="+flaw, "MCP_CONFORM_SUITE_FILTER="+filter,
-		"MCP_CONFORM_SUITE_BASELINE="+baseline, "MCP_CONFORM_SUITE_REPORT="+report)
+		"MCP_CONFORM_SUITE_BASELINE="+baseline, "MCP_CONFORM_SUITE_REPORT="+report,
+		"MCP_CONFORM_SUITE_GINKGO_OUTPUT="+showGinkgo)
 	data, err := os.ReadFile(report)
 	if err != nil {
 		t.Fatalf("no report from the helper: %v\n%s", err, out)
@@ -191,7 +199,7 @@ func TestRunSuiteSubprocess(t *testing.T) {
 	}
 	// A broken server, filtered to one area: RS-02 fails through ginkgo.Fail, the report
 	// holds only the selected checks, Ginkgo's output comes before the summary line.
-	out, doc := suiteHelper(t, string(fixtures.FlawNoWWWAuthenticate), "area:challenge", "")
+	out, doc := suiteHelper(t, string(fixtures.FlawNoWWWAuthenticate), "area:challenge", "", true)
 	st := reportStatuses(doc)
 	if st["RS-02"] != "fail" {
 		t.Errorf("RS-02: %q, want fail\n%s", st["RS-02"], out)
@@ -210,8 +218,14 @@ func TestRunSuiteSubprocess(t *testing.T) {
 		t.Errorf("the summary line does not follow Ginkgo's output:\n%s", out)
 	}
 
+	// Without GinkgoOutput, Ginkgo's reporter says nothing: the report is the only output.
+	out, _ = suiteHelper(t, string(fixtures.FlawNoWWWAuthenticate), "id:RS-02", "", false)
+	if strings.Contains(out, "[FAIL] mcp-conform") || strings.Contains(out, "Ran 1 of") {
+		t.Errorf("Ginkgo's output was not discarded:\n%s", out)
+	}
+
 	// The same with RS-02 expected: the report lists it as expected, nothing unexpected.
-	_, doc = suiteHelper(t, string(fixtures.FlawNoWWWAuthenticate), "id:RS-02", "RS-02")
+	_, doc = suiteHelper(t, string(fixtures.FlawNoWWWAuthenticate), "id:RS-02", "RS-02", false)
 	base, _ := doc["baseline"].(map[string]any)
 	if base == nil || len(base["expected"].([]any)) != 1 || len(base["unexpected"].([]any)) != 0 {
 		t.Errorf("baseline section %v, want RS-02 expected and nothing unexpected", doc["baseline"])

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -43,6 +44,9 @@ type Options struct {
 	// OnReport, when set, receives Run's report once every check has finished (Execute and
 	// RunSuite return theirs). A test can log the summary or write report files from it.
 	OnReport func(*Report)
+	// GinkgoOutput receives the Ginkgo reporter's own progress output during RunSuite
+	// (succinct, no colour); nil discards it, since the caller prints the report.
+	GinkgoOutput io.Writer
 }
 
 // Option sets one field of Options for Run.

@@ -33,6 +33,7 @@ type runFlags struct {
 	scopes                                   scopeMap
 	rateLimit                                rateLimitFlag
 	strict                                   bool
+	progress                                 bool
 	jsonPath, junitPath, htmlPath            string
 	expectedFailures, writeBaseline          string
 	labelFilter                              string
@@ -59,6 +60,7 @@ Modes:
 	fs.Var(f.scopes, "scope", "declare that a tool needs a scope, as `TOOL=SCOPE` (repeatable)")
 	fs.Var(&f.rateLimit, "rate-limit", "declared rate limit per client, as `N/DURATION` (e.g. 5/1s)")
 	fs.BoolVar(&f.strict, "strict", false, "treat warnings (SHOULD violations, stale baseline entries) as failures")
+	fs.BoolVar(&f.progress, "progress", false, "show Ginkgo's own progress output on standard error while the suite runs")
 	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to `FILE`")
 	fs.StringVar(&f.junitPath, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.htmlPath, "html", "", "write an HTML report to `FILE`")
@@ -106,12 +108,13 @@ func runCmd(ctx context.Context, c *cli, args []string) int {
 	}
 
 	fmt.Fprintf(c.stdout, "mode: %s\n", modeLine(target))
+	if f.progress {
+		opts.GinkgoOutput = c.stderr
+	}
 	report, err := conformance.RunSuite(ctx, target, opts)
 	if err != nil {
 		return c.runError(target, opts, err)
 	}
-	// Ginkgo's progress line may end without a newline; keep the report's header on its own line.
-	fmt.Fprintln(c.stdout)
 	if err := report.WriteConsole(c.stdout, c.color); err != nil {
 		c.errorf("writing the console report: %v", err)
 	}

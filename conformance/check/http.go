@@ -99,6 +99,9 @@ func (r *Response) String() string {
 			b.WriteString("; WWW-Authenticate: (none)")
 		}
 		for _, v := range vs {
+			if k == "Mcp-Session-Id" { // a session handle: hijackable where it is (wrongly) trusted
+				v = redactValue(v)
+			}
 			fmt.Fprintf(&b, "; %s: %s", k, v)
 		}
 	}

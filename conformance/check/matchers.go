@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/onsi/gomega/format"
+	"github.com/onsi/gomega/matchers"
 	"github.com/onsi/gomega/types"
 )
 
@@ -123,7 +124,7 @@ func (m *challengeMatcher) expected() string {
 		if s, ok := v.(string); ok {
 			parts = append(parts, fmt.Sprintf("%s=%q", name, s))
 		} else if mm, ok := v.(types.GomegaMatcher); ok {
-			parts = append(parts, fmt.Sprintf("%s matching %s", name, strings.TrimSpace(format.Object(mm, 0))))
+			parts = append(parts, fmt.Sprintf("%s %s", name, describeMatcher(mm)))
 		}
 	}
 	for _, name := range m.spec.Without {
@@ -134,6 +135,28 @@ func (m *challengeMatcher) expected() string {
 		s += " and " + strings.Join(parts, ", ")
 	}
 	return s
+}
+
+// describeMatcher names what a value matcher expects in words, for the expectation line of a
+// failure message (format.Object would print the matcher's internals and pointers).
+func describeMatcher(m types.GomegaMatcher) string {
+	switch mm := m.(type) {
+	case fmt.Stringer:
+		return mm.String()
+	case *matchers.NotMatcher:
+		return "not " + describeMatcher(mm.Matcher)
+	case *matchers.BeEmptyMatcher:
+		return "empty"
+	case *matchers.EqualMatcher:
+		return fmt.Sprintf("equal to %v", mm.Expected)
+	case *matchers.ContainSubstringMatcher:
+		return fmt.Sprintf("containing %q", fmt.Sprintf(mm.Substr, mm.Args...))
+	case *matchers.MatchRegexpMatcher:
+		return fmt.Sprintf("matching /%s/", fmt.Sprintf(mm.Regexp, mm.Args...))
+	}
+	name := fmt.Sprintf("%T", m)
+	name = name[strings.LastIndex(name, ".")+1:]
+	return "satisfying " + strings.TrimSuffix(name, "Matcher")
 }
 
 // Match implements types.GomegaMatcher; it records why it failed for FailureMessage.

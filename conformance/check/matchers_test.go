@@ -101,3 +101,21 @@ func TestMatchers_wrongActual(t *testing.T) {
 		t.Error("WithParam with an int value was accepted")
 	}
 }
+
+func TestHaveBearerChallenge_describesValueMatchersInWords(t *testing.T) {
+	m := HaveBearerChallenge(WithParam("scope", gomega.Not(gomega.BeEmpty())), WithParam("error", gomega.Equal("insufficient_scope")))
+	resp := &Response{Status: 403, Header: http.Header{"Www-Authenticate": {`Bearer realm="x"`}}}
+	ok, err := m.Match(resp)
+	if err != nil || ok {
+		t.Fatalf("Match = %v, %v; want a mismatch", ok, err)
+	}
+	msg := m.FailureMessage(resp)
+	for _, want := range []string{"scope not empty", "error equal to insufficient_scope"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("failure message lacks %q:\n%s", want, msg)
+		}
+	}
+	if strings.Contains(msg, "0x") {
+		t.Errorf("failure message prints matcher internals:\n%s", msg)
+	}
+}

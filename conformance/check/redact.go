@@ -96,6 +96,8 @@ func writeHeaders(b *strings.Builder, h http.Header, secrets []string) {
 			switch strings.ToLower(k) {
 			case "authorization", "proxy-authorization", "cookie":
 				v = redactCredential(v)
+			case "mcp-session-id", "set-cookie":
+				v = redactValue(v)
 			default:
 				v = redactText(v, secrets)
 			}

@@ -92,3 +92,18 @@ func TestRenderExchange(t *testing.T) {
 		t.Errorf("transport error rendered as %q", got)
 	}
 }
+
+func TestSessionIDsAreRedacted(t *testing.T) {
+	const id = "3f1c2a9e8b7d4c6f9a0b1c2d3e4f5a6b"
+	resp := &Response{Status: 200, Header: http.Header{"Mcp-Session-Id": {id}}}
+	var b strings.Builder
+	writeHeaders(&b, resp.Header, nil)
+	for name, text := range map[string]string{"Response.String": resp.String(), "transcript headers": b.String()} {
+		if strings.Contains(text, id) {
+			t.Errorf("%s leaks the session id: %s", name, text)
+		}
+		if !strings.Contains(text, "Mcp-Session-Id: ") || !strings.Contains(text, "[redacted") {
+			t.Errorf("%s should keep the header name and mark the value redacted: %s", name, text)
+		}
+	}
+}
