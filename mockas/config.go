@@ -283,6 +283,9 @@ func (c Config) Validate() error {
 			add(fmt.Sprintf("users[%d].sub", i), fmt.Errorf("duplicate subject %q", u.Subject))
 		}
 		seenUsers[u.Subject] = true
+		if err := checkClaimsJSON(u.Claims); err != nil {
+			add(fmt.Sprintf("users[%d].claims", i), err)
+		}
 	}
 	if c.DefaultUser != "" && !seenUsers[c.DefaultUser] &&
 		!(len(c.Users) == 0 && c.DefaultUser == DefaultUserSubject) {
@@ -312,6 +315,19 @@ func (c Config) Validate() error {
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// checkClaimsJSON checks that extra claims can be written into a JWT, so a bad config
+// fails at start instead of as a 500 on the first token request (YAML decodes a mapping
+// with non-string keys into map[any]any, which encoding/json cannot write).
+//
+// RFC 7519 §4: "The JWT Claims Set represents a JSON object whose members are the claims
+// conveyed by the JWT."
+func checkClaimsJSON(claims map[string]any) error {
+	if _, err := json.Marshal(claims); err != nil {
+		return fmt.Errorf("not encodable as JSON: %w", err)
+	}
+	return nil
 }
 
 // validateIssuer checks RFC 8414 §2: "The authorization server's issuer identifier, which

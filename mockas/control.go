@@ -136,10 +136,18 @@ func (h *Handler) controlRoutes(prefix string) {
 	}
 }
 
-// methodSwitch dispatches on the method, answering 405 with an OAuth-style body.
+// methodSwitch dispatches on the method, answering 405 with an OAuth-style body. Like
+// every other route, a control-plane operation refuses a body over 1 MiB with 413, whether
+// or not it reads one; the body it reads is handed on from memory.
 func methodSwitch(m map[string]http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if f, ok := m[r.Method]; ok {
+			b, e := readBody(r)
+			if e != nil {
+				writeError(w, e, false)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(b))
 			f(w, r)
 			return
 		}

@@ -4,7 +4,14 @@ package mockas
 // client_secret_post or client_secret_basic, scope, and resource (RFC 8707) or audience
 // (Scalekit's guide) for aud.
 
-// grantClientCredentials issues a token to a confidential client for itself.
+import "strings"
+
+// grantClientCredentials issues a token to a confidential client for itself. The response
+// scope is the granted list as the token carries it (deduplicated, single spaces), not the
+// raw parameter.
+//
+// RFC 6749 §5.1: scope is "OPTIONAL, if identical to the scope requested by the client;
+// otherwise, REQUIRED." mockas always sends it when a scope was granted.
 //
 // OAuth 2.1 §4.2: "The client credentials grant type MUST only be used by confidential
 // clients." authenticate() has authenticated the client and allowsGrant refuses public ones.
@@ -30,5 +37,5 @@ func (h *Handler) grantClientCredentials(c Client, tr tokenRequest, routeRes str
 	if e != nil {
 		return nil, "", e
 	}
-	return &tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(lifetime.Seconds()), Scope: tr.Scope}, jti, nil
+	return &tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: int64(lifetime.Seconds()), Scope: strings.Join(scopes, " ")}, jti, nil
 }

@@ -31,14 +31,10 @@ func (h *Handler) grantCode(c Client, tr tokenRequest, routeRes string) (*tokenR
 	}
 	resource, aud := h.audienceFor(res, resources)
 	user := h.users[ac.sub]
-	h.mu.Lock()
-	f := h.families[fid]
-	f.resource, f.resources = resource, ac.resources
-	if len(f.resources) == 0 {
-		f.resources = resources
+	sid, e := h.bindFamily(fid, resource, ac.resources, resources)
+	if e != nil {
+		return nil, "", e
 	}
-	sid := f.sid
-	h.mu.Unlock()
 	g := grantInfo{client: c, sub: ac.sub, user: &user, scopes: ac.scopes, resource: resource, aud: aud, sid: sid}
 	// Scalekit: "Without it [offline_access], Scalekit does not issue a refresh token
 	// alongside the access token."
@@ -55,6 +51,29 @@ func (h *Handler) grantCode(c Client, tr tokenRequest, routeRes string) (*tokenR
 		resp.IDToken = idt
 	}
 	return resp, jti, nil
+}
+
+// bindFamily records on family fid the resource its tokens are for and the RFC 8707
+// resources of the grant (those of the authorization request, else those of the token
+// request), and returns the family's session id. The lock was released after redeemCode,
+// so the family may be gone (Reset, pruning after the clock moved) or revoked (a replay
+// of the code landed in between): that is invalid_grant, never a nil dereference.
+//
+// OAuth 2.1 §4.1.3: if a code is used more than once the authorization server "SHOULD
+// revoke all access tokens and refresh tokens previously issued based on that
+// authorization code".
+func (h *Handler) bindFamily(fid string, resource Resource, granted, requested []string) (string, *Error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	f := h.families[fid]
+	if f == nil || f.revoked {
+		return "", oauthErr(CodeInvalidGrant, "the grant was revoked while the request was processed")
+	}
+	f.resource, f.resources = resource, granted
+	if len(f.resources) == 0 {
+		f.resources = requested
+	}
+	return f.sid, nil
 }
 
 // routeIssuer is the issuer of the metadata the code's authorize route belongs to.

@@ -126,7 +126,9 @@ func (h *Handler) resetStateLocked() {
 // routes registers every endpoint on h.mux.
 func (h *Handler) routes() {
 	p := h.base
-	get, post, getPost := []string{http.MethodGet}, []string{http.MethodPost}, []string{http.MethodGet, http.MethodPost}
+	// RFC 9110 §9.1: "All general-purpose servers MUST support the methods GET and HEAD."
+	// HEAD is offered on the read-only routes; net/http sends the headers and drops the body.
+	get, post, getPost := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}, []string{http.MethodGet, http.MethodPost}
 	h.handle("metadata", get, h.serveMetadata, p+"/.well-known/oauth-authorization-server")
 	h.handle("openid_configuration", get, h.serveOpenIDConfiguration, p+"/.well-known/openid-configuration")
 	if p != "" {

@@ -102,8 +102,39 @@ func TestMetadata_disableRegistrationAndPathInsert(t *testing.T) {
 func TestMetadata_methodNotAllowed(t *testing.T) {
 	s := start(t)
 	r := postJSON(t, s.URL+"/.well-known/oauth-authorization-server", `{}`)
-	if r.status != http.StatusMethodNotAllowed || r.json["error"] != "invalid_request" || r.header.Get("Allow") != "GET" {
+	if r.status != http.StatusMethodNotAllowed || r.json["error"] != "invalid_request" || r.header.Get("Allow") != "GET, HEAD" {
 		t.Fatalf("POST metadata: %d %v allow=%q", r.status, r.json, r.header.Get("Allow"))
+	}
+}
+
+// TestReadOnlyRoutes_HEAD checks RFC 9110 §9.1 ("All general-purpose servers MUST support
+// the methods GET and HEAD") on the read-only routes: the GET headers, no body. HEAD on a
+// route with side effects stays 405.
+func TestReadOnlyRoutes_HEAD(t *testing.T) {
+	s := start(t)
+	for _, p := range []string{
+		"/.well-known/oauth-authorization-server", "/.well-known/openid-configuration",
+		"/resources/" + DefaultResourceID + "/.well-known/oauth-authorization-server",
+		"/.well-known/oauth-authorization-server/resources/" + DefaultResourceID,
+		"/keys", "/health",
+	} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodHead, s.URL+p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := do(t, req)
+		if r.status != http.StatusOK || r.header.Get("Content-Type") != "application/json" || len(r.body) != 0 {
+			t.Errorf("HEAD %s: %d %q body %q", p, r.status, r.header.Get("Content-Type"), r.body)
+		}
+	}
+	for _, p := range []string{"/oauth/token", "/oauth/authorize", "/resource-server/oauth/register"} {
+		req, err := http.NewRequestWithContext(t.Context(), http.MethodHead, s.URL+p, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := do(t, req); r.status != http.StatusMethodNotAllowed {
+			t.Errorf("HEAD %s: %d, want 405", p, r.status)
+		}
 	}
 }
 

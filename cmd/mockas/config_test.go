@@ -151,3 +151,21 @@ func TestIssuerHost(t *testing.T) {
 		}
 	}
 }
+
+// TestBuildConfig_claimsWithNonStringKeys: YAML decodes a mapping with non-string keys into
+// map[any]any, which cannot go into a JWT; that is a usage error at start, not a 500 on the
+// first token request.
+func TestBuildConfig_claimsWithNonStringKeys(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "m.yaml")
+	body := "users:\n  - sub: usr_1\n    claims:\n      levels:\n        1: admin\n"
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	o, err := parseFlags([]string{"--config", file, "--ephemeral"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := buildConfig(o, nil); !errors.Is(err, errUsage) || !errors.Is(err, mockas.ErrInvalidConfig) {
+		t.Fatalf("err = %v, want a usage error wrapping mockas.ErrInvalidConfig", err)
+	}
+}
