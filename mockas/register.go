@@ -190,15 +190,16 @@ func (h *Handler) serveRegister(w http.ResponseWriter, r *http.Request, in *requ
 		writeError(w, e, false)
 		return
 	}
-	var scopes []string
-	if req.Scope != "" {
-		scopes, _ = parseScope(req.Scope)
-	}
+	// The registered scope is echoed but not enforced as an allow-list. RFC 7591 §2 makes it
+	// the list "that the client can use when requesting access tokens", and MCP's step-up
+	// flow (2025-11-25 authorization §10.1.2) has a registered client re-authorize with the
+	// scopes a 403 challenge names, which are rarely those it registered with. Pre-registered
+	// clients (Config.Clients) keep their Scopes allow-list.
 	now := h.Now()
 	rc := &registeredClient{
 		Client: Client{
 			ID: "m2m_" + randomDigits(17), Name: req.ClientName, RedirectURIs: req.RedirectURIs,
-			Scopes: scopes, GrantTypes: req.GrantTypes, AuthMethod: req.TokenEndpointAuthMethod,
+			GrantTypes: req.GrantTypes, AuthMethod: req.TokenEndpointAuthMethod,
 		},
 		IssuedAt: now.Unix(),
 		Metadata: req.echo(),
