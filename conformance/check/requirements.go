@@ -199,7 +199,7 @@ func prmRequirements() []Requirement {
 			Refs:    []string{"RFC 9728 §2", "RFC 9728 §1.2"},
 			Quote:   "a URL that uses the https scheme and has no fragment component … SHOULD NOT include a query component",
 			Sends:   sendPRM,
-			Expects: "resource present; https (http only for loopback, which warns); no fragment; no query (warns).",
+			Expects: "resource present; https (http on loopback is noted, RS-58 owns the https rule); no fragment; no query (warns).",
 			Fix:     "Set resource to the public https URL of the MCP endpoint, e.g. https://mcp.example.com/mcp.",
 		},
 		{
