@@ -95,3 +95,31 @@ func TestBuildMCPRequest(t *testing.T) {
 		t.Error("non-object params accepted for 2026-07-28")
 	}
 }
+
+// FuzzJSONRPC feeds arbitrary bodies, as JSON and as an event stream, to the parser of the
+// target's answers: it must never panic, and a message it returns is JSON-RPC 2.0.
+func FuzzJSONRPC(f *testing.F) {
+	for _, seed := range []string{
+		`{"jsonrpc":"2.0","id":1,"result":{}}`,
+		`{"jsonrpc":"2.0","error":{"code":-32601,"message":"nope"}}`,
+		"event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n\n",
+		"data: {\"jsonrpc\":\"2.0\",\ndata: \"method\":\"notifications/progress\"}\n\ndata: {\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}\n\n",
+		": keep-alive\r\n\r\ndata:\r\n\r\n",
+		`{"jsonrpc":"1.0"}`,
+		"",
+	} {
+		f.Add([]byte(seed), true)
+		f.Add([]byte(seed), false)
+	}
+	f.Fuzz(func(t *testing.T, body []byte, sse bool) {
+		ct := "application/json"
+		if sse {
+			ct = "text/event-stream"
+		}
+		r := &Response{Status: 200, Header: http.Header{"Content-Type": {ct}}, Body: body}
+		m, err := r.JSONRPC()
+		if err == nil && (m == nil || m.JSONRPC != "2.0") {
+			t.Fatalf("JSONRPC() = %+v, nil; want a JSON-RPC 2.0 message or an error", m)
+		}
+	})
+}
