@@ -178,7 +178,7 @@ func init() {
 	})
 
 	// RFC 6750 §3: "The realm attribute MUST NOT appear more than once" (likewise scope, error,
-	// error_description, error_uri); RFC 9110 §11.2: "Each parameter name MUST only occur once
+	// error_description, error_uri); RFC 9110 §11.2: "each parameter name MUST only occur once
 	// per challenge"; OAuth 2.1 §5.3.1: values "MUST NOT include characters outside the set
 	// %x21 / %x23-5B / %x5D-7E" (plus %x20: as delimiter for scope, inside error and
 	// error_description); error_uri "MUST conform to the URI-reference syntax".
@@ -222,7 +222,9 @@ func init() {
 	// RFC 6750 §3.1: a request "attempted using an unsupported authentication method" lacks
 	// authentication information, so "the resource server SHOULD NOT include an error code or
 	// other error information"; RFC 6750 §3: the server "MUST include the HTTP
-	// WWW-Authenticate response header field".
+	// WWW-Authenticate response header field"; MCP 2025-11-25 §10: "Servers MUST return
+	// appropriate HTTP status codes for authorization errors" (401: "Authorization required or
+	// token invalid").
 	check.Define("RS-08", check.Anonymous, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		c.Step("POST the baseline MCP request with Authorization: Basic dXNlcjpwYXNz (user:pass)")
@@ -247,7 +249,9 @@ func init() {
 
 	// DERIVED from Streamable HTTP (MCP 2025-06-18/2025-11-25 transports §2): the single MCP
 	// endpoint serves POST, GET (SSE stream) and DELETE (end session); MCP 2025-11-25
-	// §9.1: "authorization MUST be included in every HTTP request from client to server".
+	// §9.1: "authorization MUST be included in every HTTP request from client to server";
+	// Security Best Practices 2025-11-25 "Session Hijacking › Mitigation": "MCP servers that
+	// implement authorization MUST verify all inbound requests."
 	check.Define("RS-09", check.Anonymous, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		var problems, notes []string

@@ -16,9 +16,10 @@ import (
 )
 
 func init() {
-	// OAuth 2.1 §5.1.1: "Note that the string bearer is case-insensitive. This means all of the
-	// following are valid uses of the Authorization header: Authorization: Bearer mF_9.B5f-4.1JqM
-	// [...] Authorization: bearer [...] Authorization: BEARER [...] Authorization: bEaReR";
+	// OAuth 2.1 §5.1.1: "As described in Section 11.1 of [RFC9110], the string bearer is
+	// case-insensitive. This means all of the following are valid uses of the Authorization
+	// header: Authorization: Bearer mF_9.B5f-4.1JqM [...] Authorization: bearer [...]
+	// Authorization: BEARER [...] Authorization: bEaReR";
 	// RFC 9110 §11.1: "It uses a case-insensitive token to identify the authentication scheme".
 	check.Define("RS-26", check.Anonymous, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
@@ -145,7 +146,9 @@ func init() {
 
 	// OAuth 2.1 §5.1.2: the form-encoded body parameter applies only to an
 	// "application/x-www-form-urlencoded" entity-body (and RS support is optional); MCP bodies
-	// are JSON-RPC, so a token inside the JSON body is no credential. DERIVED.
+	// are JSON-RPC, so a token inside the JSON body is no credential. DERIVED. MCP 2025-11-25
+	// §9.1: "MCP client MUST use the Authorization request header field defined in OAuth 2.1
+	// Section 5.1.1".
 	check.Define("RS-30", check.NeedsToken, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		token := c.ValidToken(ctx)
@@ -192,11 +195,12 @@ func init() {
 		}
 	})
 
-	// RFC 9110 §5.3: "A sender MUST NOT generate multiple field lines with the same name in a
+	// RFC 9110 §5.3: "a sender MUST NOT generate multiple field lines with the same name in a
 	// message [...] unless that field's definition allows multiple field line values to be
 	// recombined as a comma-separated list"; §11.6.2: Authorization = credentials (one value);
 	// OAuth 2.1 §5.3.2 invalid_request: the request "repeats the same parameter". DERIVED; the
-	// expected status is unconfirmed (400 preferred, 401 acceptable).
+	// expected status is unconfirmed (400 preferred, 401 acceptable). The 5xx FAIL rests on MCP
+	// 2025-11-25 §9.2: "Invalid or expired tokens MUST receive a HTTP 401 response."
 	check.Define("RS-31", check.NeedsToken, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		token := c.ValidToken(ctx)
@@ -237,7 +241,8 @@ func init() {
 	// "." / "_" / "~" / "+" / "/" ) *"="; §5.3.2 invalid_request: "The request is missing a
 	// required parameter, includes an unsupported parameter or parameter value, [...] or is
 	// otherwise malformed." DERIVED: malformed credentials are rejected, never accepted and
-	// never a server error.
+	// never a server error (MCP 2025-11-25 §9.2: "Invalid or expired tokens MUST receive a HTTP
+	// 401 response.").
 	check.Define("RS-32", check.Anonymous, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		var problems []string

@@ -28,7 +28,7 @@ var prmCases = []rsCase{
 
 	{id: "RS-14", want: check.StatusPass},
 	{id: "RS-14", flaw: fixtures.FlawPRMRequiresAuth, want: check.StatusFail},
-	{id: "RS-14", flaw: fixtures.FlawPRMRejectsProtocolHeader, want: check.StatusFail},
+	{id: "RS-14", flaw: fixtures.FlawPRMRejectsProtocolHeader, want: check.StatusWarn},
 
 	{id: "RS-15", want: check.StatusPass},
 	{id: "RS-15", flaw: fixtures.FlawPRMNoResource, want: check.StatusFail},

@@ -160,7 +160,8 @@ func init() {
 	// MCP 2025-11-25 authorization §10.1.1 "Runtime Insufficient Scope Errors": "When a client
 	// makes a request with an access token with insufficient scope during runtime operations,
 	// the server SHOULD respond with: HTTP 403 Forbidden status code (per RFC 6750 Section
-	// 3.1)". Error table (all versions): 403 "Invalid scopes or insufficient permissions".
+	// 3.1)". §10 (all versions): "Servers MUST return appropriate HTTP status codes for
+	// authorization errors" — 403 "Invalid scopes or insufficient permissions".
 	check.Define("RS-51", check.NeedsMinting|check.NeedsScopes, func(ctx context.Context, c *check.C) {
 		t := declaredScopedTools(c)[0]
 		base := lackingScopes(ctx, c, t)

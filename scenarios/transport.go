@@ -98,8 +98,10 @@ func init() {
 	// (resource: "a URL that uses the https scheme").
 	check.Define("RS-58", check.Anonymous, rs58HTTPS)
 
-	// Not normative in any MCP version; OAuth 2.1 §3.2 notes that endpoints used by
-	// browser-based applications "will need to have the CORS headers" (WHATWG Fetch).
+	// Not normative in any MCP version; OAuth 2.1 §3.2 says of additional authorization server
+	// endpoints such as metadata URLs that they "may also be accessed by the browser-based
+	// application, and will also need to have the CORS headers defined to allow access"
+	// (WHATWG Fetch).
 	check.Define("RS-59", check.Anonymous, rs59CORS)
 
 	// RFC 6585 §4 (429 Too Many Requests): "The 429 status code indicates that the user has
@@ -114,8 +116,10 @@ func init() {
 	// response that has no id." RFC 6750 §3 defines only the header for 401/403.
 	check.Define("RS-61", check.Anonymous, rs61ErrorBodies)
 
-	// MCP 2025-03-26 authorization "Authorization Base URL": "The authorization base URL MUST
-	// be determined from the MCP server URL by discarding any existing path component";
+	// MCP 2025-03-26 authorization "Server Metadata Discovery": "MCP servers that do not support
+	// the OAuth 2.0 Authorization Server Metadata protocol, MUST support fallback URLs";
+	// "Authorization Base URL": "The authorization base URL MUST be determined from the MCP
+	// server URL by discarding any existing path component";
 	// "Fallbacks for Servers without Metadata Discovery": clients then use /authorize, /token
 	// and /register on that base URL.
 	check.Define("RS-62", check.Anonymous, rs62BaseURL)

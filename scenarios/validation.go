@@ -254,8 +254,9 @@ func init() {
 	// token names for itself (jwk, jku, x5u) or a kid used as a file path must not be trusted.
 	check.Define("RS-38", check.Anonymous, rs38KeyInjection)
 
-	// RFC 7515 §5.2: "If the JWS Signature Value does not validate [...] the validation has
-	// failed" and the JWS MUST be rejected; MCP 2025-11-25 §9.2: invalid tokens MUST receive 401.
+	// RFC 7515 §5.2 step 10: "If none of the validations in step 9 succeeded, then the JWS MUST
+	// be considered invalid."; MCP 2025-11-25 §9.2: "Invalid or expired tokens MUST receive a
+	// HTTP 401 response."
 	check.Define("RS-39", check.NeedsToken, rs39TamperedSignature)
 
 	// RFC 9068 §4: "The current time MUST be before the time represented by the exp claim.
@@ -293,7 +294,7 @@ func init() {
 	// RFC 7519 §4.1.3: aud is an array of strings, or a single string.
 	check.Define("RS-45", check.NeedsMinting, rs45AudienceForms)
 
-	// RFC 9068 §4: "Resource servers [...] MUST verify that the typ header value is at+jwt or
+	// RFC 9068 §4: "The resource server MUST verify that the typ header value is at+jwt or
 	// application/at+jwt and reject tokens carrying any other value." (Applies only to servers
 	// implementing the RFC 9068 profile, which MCP does not mandate: recorded, never judged.)
 	check.Define("RS-46", check.NeedsMinting, rs46Typ)
