@@ -204,18 +204,14 @@ func unsigned(d Defect, header, claims map[string]any) (string, error) {
 		DefectAlgNoneUpper: "NONE", DefectAlgNoneMixed: "nOnE",
 	}[d]
 	header["alg"] = alg
-	h, err := encodeSegment(header)
-	if err != nil {
-		return "", err
-	}
-	p, err := encodeSegment(claims)
+	input, err := signingInput(header, claims)
 	if err != nil {
 		return "", err
 	}
 	if d == DefectAlgNoneNoDot {
-		return h + "." + p, nil
+		return input, nil
 	}
-	return h + "." + p + ".", nil
+	return input + ".", nil
 }
 
 // unknownKID returns a well-formed snk_ kid different from kid.

@@ -102,9 +102,9 @@ func encodeSegment(v any) (string, error) {
 	return b64(b), nil
 }
 
-// signCompact builds header.payload.signature with s; header "alg" is set from s.
-func signCompact(header, claims map[string]any, s jwsSigner) (string, error) {
-	header["alg"] = s.alg()
+// signingInput returns the JWS Signing Input, BASE64URL(header) "." BASE64URL(payload)
+// (RFC 7515 §5.1 step 8).
+func signingInput(header, claims map[string]any) (string, error) {
 	h, err := encodeSegment(header)
 	if err != nil {
 		return "", err
@@ -113,7 +113,16 @@ func signCompact(header, claims map[string]any, s jwsSigner) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	input := h + "." + p
+	return h + "." + p, nil
+}
+
+// signCompact builds header.payload.signature with s; header "alg" is set from s.
+func signCompact(header, claims map[string]any, s jwsSigner) (string, error) {
+	header["alg"] = s.alg()
+	input, err := signingInput(header, claims)
+	if err != nil {
+		return "", err
+	}
 	sig, err := s.sign([]byte(input))
 	if err != nil {
 		return "", err
