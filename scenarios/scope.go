@@ -138,6 +138,16 @@ func requireScopedCallWorks(ctx context.Context, c *check.C, t scopedTool, base 
 	}
 }
 
+// callLackingScope calls the first declared scoped tool with a valid token lacking its
+// scope, after a control call with the scope shows the tool works (else the check is
+// skipped). It returns the tool, the scopes the token held and the answer.
+func callLackingScope(ctx context.Context, c *check.C) (scopedTool, []string, *check.Response) {
+	t := declaredScopedTools(c)[0]
+	base := lackingScopes(ctx, c, t)
+	requireScopedCallWorks(ctx, c, t, base)
+	return t, base, callWithScopes(ctx, c, t, base)
+}
+
 // refusedInBand reports whether a 2xx tools/call answer is a refusal carried in the body
 // rather than in the HTTP status the spec asks for: a JSON-RPC error, or a tool result with
 // isError true (MCP server/tools "Error Handling": tool execution errors are reported in the
@@ -163,10 +173,7 @@ func init() {
 	// 3.1)". §10 (all versions): "Servers MUST return appropriate HTTP status codes for
 	// authorization errors" — 403 "Invalid scopes or insufficient permissions".
 	check.Define("RS-51", check.NeedsMinting|check.NeedsScopes, func(ctx context.Context, c *check.C) {
-		t := declaredScopedTools(c)[0]
-		base := lackingScopes(ctx, c, t)
-		requireScopedCallWorks(ctx, c, t, base)
-		resp := callWithScopes(ctx, c, t, base)
+		t, base, resp := callLackingScope(ctx, c)
 		sent := "called tool \"" + t.tool + "\" with a valid token holding " + scopeList(base) + " but lacking the declared " + scopeList(t.needs)
 		switch {
 		case resp.Status/100 == 2 && refusedInBand(resp):
@@ -184,10 +191,7 @@ func init() {
 	// [...] resource_metadata - the URI of the Protected Resource Metadata document (for
 	// consistency with 401 responses)".
 	check.Define("RS-52", check.NeedsMinting|check.NeedsScopes, func(ctx context.Context, c *check.C) {
-		t := declaredScopedTools(c)[0]
-		base := lackingScopes(ctx, c, t)
-		requireScopedCallWorks(ctx, c, t, base)
-		resp := callWithScopes(ctx, c, t, base)
+		t, _, resp := callLackingScope(ctx, c)
 		if resp.Status/100 == 2 {
 			c.Skip("the call lacking %s was not refused (%d), so there is no challenge to inspect (see RS-51)", scopeList(t.needs), resp.Status)
 		}
@@ -210,10 +214,7 @@ func init() {
 	// include all scopes required for the current operation in a single challenge"; clients
 	// request the union of previous and challenged scopes (§11.1.2).
 	check.Define("RS-53", check.NeedsMinting|check.NeedsScopes, func(ctx context.Context, c *check.C) {
-		t := declaredScopedTools(c)[0]
-		base := lackingScopes(ctx, c, t)
-		requireScopedCallWorks(ctx, c, t, base)
-		first := callWithScopes(ctx, c, t, base)
+		t, base, first := callLackingScope(ctx, c)
 		if first.Status/100 == 2 {
 			c.Skip("the call lacking %s was not refused (%d), so there is no challenge to follow (see RS-51)", scopeList(t.needs), first.Status)
 		}
