@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/onsi/gomega"
 
@@ -48,6 +49,42 @@ func TestNewRun_unreachable(t *testing.T) {
 	var opErr *net.OpError
 	if !errors.As(err, &opErr) || !strings.Contains(err.Error(), "not reachable") {
 		t.Errorf("NewRun error = %v, want a wrapped *net.OpError saying not reachable", err)
+	}
+}
+
+// TestNewRun_peerNotHTTPOrSilent: a peer that answers garbage or never answers is
+// unreachable (the CLI exits 2), within the request timeout, never a hang.
+func TestNewRun_peerNotHTTPOrSilent(t *testing.T) {
+	for name, answer := range map[string][]byte{"garbage": []byte("\x00\x01not http\r\n\r\n"), "silent": nil} {
+		t.Run(name, func(t *testing.T) {
+			ln, err := net.Listen("tcp", "127.0.0.1:0")
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { ln.Close() })
+			go func() {
+				for {
+					conn, err := ln.Accept()
+					if err != nil {
+						return
+					}
+					go func() {
+						defer conn.Close()
+						buf := make([]byte, 4096)
+						_, _ = conn.Read(buf)
+						if answer == nil {
+							_, _ = conn.Read(buf) // hold the connection until the client gives up
+							return
+						}
+						_, _ = conn.Write(answer)
+					}()
+				}
+			}()
+			_, err = NewRun(t.Context(), Config{URL: "http://" + ln.Addr().String() + "/mcp", Timeout: 200 * time.Millisecond})
+			if !errors.Is(err, ErrUnreachable) {
+				t.Errorf("NewRun error = %v, want one wrapping ErrUnreachable", err)
+			}
+		})
 	}
 }
 
