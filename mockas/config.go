@@ -104,6 +104,9 @@ type Config struct {
 	// /.well-known/oauth-authorization-server/resources/{RES}, as some Scalekit custom
 	// domains were reported to do.
 	DisablePathInsertMetadata bool `json:"disable_path_insert_metadata,omitempty" yaml:"disable_path_insert_metadata,omitempty"`
+	// Limits bounds what clients can make the instance hold: captured requests,
+	// registered clients, slow connections. Zero fields take the defaults.
+	Limits Limits `json:"limits,omitempty" yaml:"limits,omitempty"`
 
 	// Now is the clock; default time.Now. Each instance has its own clock offset on top.
 	Now func() time.Time `json:"-" yaml:"-"`
@@ -111,6 +114,84 @@ type Config struct {
 	Logger *slog.Logger `json:"-" yaml:"-"`
 	// HTTPClient fetches client ID metadata documents; default: a client with a 5s timeout.
 	HTTPClient *http.Client `json:"-" yaml:"-"`
+}
+
+// Limits bounds the memory, disk and connection time clients can make mockas spend, so an
+// instance stays small whatever it is sent. Zero fields take the defaults; with the
+// defaults the captured requests and the registered clients together stay under about
+// 50 MB.
+type Limits struct {
+	// CaptureBytes bounds the captured requests in total; the oldest are dropped first.
+	// Default 8 MiB.
+	CaptureBytes int `json:"capture_bytes,omitempty" yaml:"capture_bytes,omitempty"`
+	// CaptureEntryBytes bounds one captured request: values beyond it are cut and end with
+	// "…[truncated N bytes]". Default 16 KiB.
+	CaptureEntryBytes int `json:"capture_entry_bytes,omitempty" yaml:"capture_entry_bytes,omitempty"`
+	// MaxClients bounds the dynamically registered clients; one more registration is
+	// refused with invalid_client_metadata. Default 5000.
+	MaxClients int `json:"max_clients,omitempty" yaml:"max_clients,omitempty"`
+	// RegistrationBytes bounds the body of a registration request. Default 8 KiB.
+	RegistrationBytes int `json:"registration_bytes,omitempty" yaml:"registration_bytes,omitempty"`
+	// FieldBytes bounds each string of a registration: client_name, each URI, each
+	// contact, scope. Default 2 KiB.
+	FieldBytes int `json:"field_bytes,omitempty" yaml:"field_bytes,omitempty"`
+	// RedirectURIs bounds the number of redirect_uris (and of contacts) of a registration.
+	// Default 16.
+	RedirectURIs int `json:"redirect_uris,omitempty" yaml:"redirect_uris,omitempty"`
+	// ReadTimeout bounds reading one request, headers and body, in Server and the binary,
+	// so a body that never arrives does not hold a connection. Default 30s.
+	ReadTimeout Duration `json:"read_timeout,omitempty" yaml:"read_timeout,omitempty"`
+	// IdleTimeout closes a keep-alive connection idle this long. Default 2m.
+	IdleTimeout Duration `json:"idle_timeout,omitempty" yaml:"idle_timeout,omitempty"`
+}
+
+// Defaults of Limits.
+const (
+	defaultCaptureBytes      = 8 << 20
+	defaultCaptureEntryBytes = 16 << 10
+	defaultMaxClients        = 5000
+	defaultRegistrationBytes = 8 << 10
+	defaultFieldBytes        = 2 << 10
+	defaultRedirectURIs      = 16
+	defaultReadTimeout       = 30 * time.Second
+	defaultIdleTimeout       = 2 * time.Minute
+)
+
+// withDefaults fills the zero fields of l.
+func (l Limits) withDefaults() Limits {
+	def := func(v *int, d int) {
+		if *v == 0 {
+			*v = d
+		}
+	}
+	def(&l.CaptureBytes, defaultCaptureBytes)
+	def(&l.CaptureEntryBytes, defaultCaptureEntryBytes)
+	def(&l.MaxClients, defaultMaxClients)
+	def(&l.RegistrationBytes, defaultRegistrationBytes)
+	def(&l.FieldBytes, defaultFieldBytes)
+	def(&l.RedirectURIs, defaultRedirectURIs)
+	if l.ReadTimeout == 0 {
+		l.ReadTimeout = Duration(defaultReadTimeout)
+	}
+	if l.IdleTimeout == 0 {
+		l.IdleTimeout = Duration(defaultIdleTimeout)
+	}
+	return l
+}
+
+// validate reports the first negative limit.
+func (l Limits) validate() error {
+	for name, v := range map[string]int64{
+		"capture_bytes": int64(l.CaptureBytes), "capture_entry_bytes": int64(l.CaptureEntryBytes),
+		"max_clients": int64(l.MaxClients), "registration_bytes": int64(l.RegistrationBytes),
+		"field_bytes": int64(l.FieldBytes), "redirect_uris": int64(l.RedirectURIs),
+		"read_timeout": int64(l.ReadTimeout), "idle_timeout": int64(l.IdleTimeout),
+	} {
+		if v < 0 {
+			return fmt.Errorf("%s: must not be negative", name)
+		}
+	}
+	return nil
 }
 
 // Resource is an MCP server registered in the environment.
@@ -309,6 +390,9 @@ func (c Config) Validate() error {
 			add(fmt.Sprintf("faults[%d]", i), err)
 		}
 	}
+	if err := c.Limits.validate(); err != nil {
+		add("limits", err)
+	}
 	if c.SigningKey != "" {
 		if _, err := parseSigningKey(c.SigningKey); err != nil {
 			add("signing_key", err)
@@ -439,8 +523,10 @@ func validateFault(f Fault) error {
 		return fmt.Errorf("endpoint: unknown %q", f.Endpoint)
 	case f.Count < -1:
 		return errors.New("count: must be -1, 0 or positive")
-	case f.Status != 0 && (f.Status < 100 || f.Status > 599):
-		return fmt.Errorf("status: %d is not an HTTP status", f.Status)
+	case f.Status != 0 && (f.Status < 200 || f.Status > 599):
+		// A 1xx is an interim response: the client keeps waiting for a final one that never
+		// comes (RFC 9110 §15.2), so it would hang clients instead of testing them.
+		return fmt.Errorf("status: %d is not a final HTTP status (200-599)", f.Status)
 	case f.Latency < 0:
 		return errors.New("latency: must not be negative")
 	}
@@ -513,6 +599,7 @@ func (c Config) withDefaults() Config {
 		}
 		c.ScopePermissions = m
 	}
+	c.Limits = c.Limits.withDefaults()
 	c.RateLimits = append([]RateLimit(nil), c.RateLimits...)
 	c.Faults = append([]Fault(nil), c.Faults...)
 	if c.Now == nil {

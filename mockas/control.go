@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"time"
 )
 
@@ -269,7 +270,10 @@ func (h *Handler) ctlAdvance(w http.ResponseWriter, r *http.Request) {
 		writeError(w, oauthErr(CodeInvalidRequest, `"by" is required, e.g. {"by":"10m"}`), false)
 		return
 	}
-	h.Advance(time.Duration(*body.By))
+	if err := h.advance(time.Duration(*body.By)); err != nil {
+		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		return
+	}
 	h.ctlClock(w, r)
 }
 
@@ -285,7 +289,10 @@ func (h *Handler) ctlSet(w http.ResponseWriter, r *http.Request) {
 		writeError(w, oauthErr(CodeInvalidRequest, `"now" is required, e.g. {"now":"2030-01-01T00:00:00Z"}`), false)
 		return
 	}
-	h.SetNow(*body.Now)
+	if err := h.setNow(*body.Now); err != nil {
+		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		return
+	}
 	h.ctlClock(w, r)
 }
 
@@ -334,8 +341,38 @@ func (h *Handler) ctlLimitsSet(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, h.RateLimits())
 }
 
-func (h *Handler) ctlRequests(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, h.Requests())
+// ctlRequests pages through the capture: ?since=SEQ (the last seq seen, default 0) and
+// ?limit=N (default and maximum 1000). The answer is at most Limits.CaptureBytes of
+// requests plus JSON framing.
+func (h *Handler) ctlRequests(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var since uint64
+	if s := q.Get("since"); s != "" {
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil {
+			writeError(w, oauthErr(CodeInvalidRequest, "since must be a request seq (a non-negative integer)"), false)
+			return
+		}
+		since = n
+	}
+	limit := maxRecorded
+	if s := q.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			writeError(w, oauthErr(CodeInvalidRequest, "limit must be a positive integer"), false)
+			return
+		}
+		limit = min(n, maxRecorded)
+	}
+	writeJSON(w, http.StatusOK, nonNilRecords(h.RequestsSince(since, limit)))
+}
+
+// nonNilRecords returns rs, or an empty slice for nil so JSON shows [].
+func nonNilRecords(rs []RecordedRequest) []RecordedRequest {
+	if rs == nil {
+		return []RecordedRequest{}
+	}
+	return rs
 }
 
 func (h *Handler) ctlRequestsClear(w http.ResponseWriter, _ *http.Request) {

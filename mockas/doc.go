@@ -65,7 +65,8 @@
 //	DELETE /_mockas/faults            204                                          ClearFaults()
 //	POST   /_mockas/rate-limits       RateLimit JSON (requests 0 removes) -> limits SetRateLimit(rl)
 //	GET    /_mockas/rate-limits       limits in force                              RateLimits()
-//	GET    /_mockas/requests          captured requests, secrets redacted          Requests()
+//	GET    /_mockas/requests          captured requests, secrets redacted;         Requests()
+//	                                   ?since=SEQ&limit=N pages (max 1000)         RequestsSince(seq, n)
 //	DELETE /_mockas/requests          204                                          ClearRequests()
 //	POST   /_mockas/reset             204                                          Reset()
 //

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
@@ -34,6 +35,7 @@ type Handler struct {
 	resources map[string]Resource
 	users     map[string]User
 	meta      metadataDocs // pre-encoded metadata documents
+	captured  captureRing  // has its own lock
 
 	mu       sync.Mutex
 	offset   time.Duration
@@ -47,7 +49,6 @@ type Handler struct {
 	faults   []*queuedFault
 	limits   map[string]RateLimit
 	windows  map[string]*rateWindow
-	requests []RecordedRequest
 	cimd     map[string]cimdEntry
 	inserts  int
 }
@@ -118,7 +119,7 @@ func (h *Handler) resetStateLocked() {
 		h.limits[rl.ClientID] = rl
 	}
 	h.windows = map[string]*rateWindow{}
-	h.requests = nil
+	h.captured.clear()
 	h.cimd = map[string]cimdEntry{}
 	h.keys.unpublished = nil
 }
@@ -287,19 +288,71 @@ func (h *Handler) Now() time.Time {
 	return base.Add(h.offset)
 }
 
-// Advance moves the instance clock forward by d (backward if d is negative).
+// MaxClockOffset bounds how far Advance and SetNow move the instance clock from Config.Now,
+// either way: 100 years, far beyond any token lifetime and well inside what time.Duration
+// and JWT NumericDates can hold.
+const MaxClockOffset = 100 * 365 * 24 * time.Hour
+
+// Advance moves the instance clock forward by d (backward if d is negative). The offset
+// saturates at ±MaxClockOffset; it never wraps around.
 func (h *Handler) Advance(d time.Duration) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.offset += d
+	h.offset = clampOffset(addSaturating(h.offset, d))
 }
 
-// SetNow moves the instance clock to t; it keeps ticking from there.
+// advance is Advance for the control plane: a move beyond MaxClockOffset is refused.
+func (h *Handler) advance(d time.Duration) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	off := addSaturating(h.offset, d)
+	if off != clampOffset(off) {
+		return fmt.Errorf("the clock offset would be %s; it must stay within ±%s", durationText(off), MaxClockOffset)
+	}
+	h.offset = off
+	return nil
+}
+
+// SetNow moves the instance clock to t; it keeps ticking from there. The offset saturates
+// at ±MaxClockOffset.
 func (h *Handler) SetNow(t time.Time) {
 	base := h.cfg.Now()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.offset = t.Sub(base)
+	h.offset = clampOffset(t.Sub(base)) // Sub saturates at the Duration bounds
+}
+
+// setNow is SetNow for the control plane: a time beyond MaxClockOffset is refused.
+func (h *Handler) setNow(t time.Time) error {
+	off := t.Sub(h.cfg.Now())
+	if off != clampOffset(off) {
+		return fmt.Errorf("%s is more than %s away from the real clock", t.Format(time.RFC3339), MaxClockOffset)
+	}
+	h.SetNow(t)
+	return nil
+}
+
+// addSaturating returns a+b, saturating at the time.Duration bounds instead of wrapping.
+func addSaturating(a, b time.Duration) time.Duration {
+	s := a + b
+	switch {
+	case a > 0 && b > 0 && s < 0:
+		return math.MaxInt64
+	case a < 0 && b < 0 && s >= 0:
+		return math.MinInt64
+	}
+	return s
+}
+
+// clampOffset bounds d to ±MaxClockOffset.
+func clampOffset(d time.Duration) time.Duration { return min(max(d, -MaxClockOffset), MaxClockOffset) }
+
+// durationText prints d in hours, or as "more than 292 years" at the Duration bounds.
+func durationText(d time.Duration) string {
+	if d == math.MaxInt64 || d == math.MinInt64 {
+		return "beyond ±292 years"
+	}
+	return d.Round(time.Hour).String()
 }
 
 // JWKS returns the published key set (what GET /keys serves).

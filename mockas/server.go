@@ -75,13 +75,30 @@ func newServer(opts ...Option) (*Server, error) {
 		return nil, err
 	}
 	s.h = h
-	s.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	s.srv = h.HTTPServer()
 	go func() {
 		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 			h.log.Error("serve_failed", "event", "serve_failed", "error", err.Error())
 		}
 	}()
 	return s, nil
+}
+
+// readHeaderTimeout bounds reading the request line and headers.
+const readHeaderTimeout = 10 * time.Second
+
+// HTTPServer returns an *http.Server serving h with the connection limits of
+// Config.Limits: a header timeout, a read timeout that covers the body (so a body that
+// never arrives does not hold a connection forever) and an idle timeout for keep-alive
+// connections. There is no write timeout, so injected latency faults are answered. Server
+// and the mockas binary serve through it.
+func (h *Handler) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: min(readHeaderTimeout, time.Duration(h.cfg.Limits.ReadTimeout)),
+		ReadTimeout:       time.Duration(h.cfg.Limits.ReadTimeout),
+		IdleTimeout:       time.Duration(h.cfg.Limits.IdleTimeout),
+	}
 }
 
 // Close stops the server and closes its connections. It is safe to call more than once.

@@ -11,9 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"net/http"
 	"runtime/debug"
-	"time"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -70,11 +68,8 @@ func (e *environment) serve(ctx context.Context, o options, cfg mockas.Config, l
 		}
 		return exitFailure
 	}
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 10 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
-	}
+	srv := h.HTTPServer()
+	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
