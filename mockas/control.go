@@ -11,7 +11,9 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -115,10 +117,21 @@ func (h *Handler) SignWithUnpublishedKey(on bool) {
 	h.audit("unpublished_key", true, slog.Bool("enabled", on))
 }
 
-// controlRoutes registers the control plane under prefix.
+// controlRoutes registers the control plane and the dashboard under prefix. Every call is
+// logged at debug level.
 func (h *Handler) controlRoutes(prefix string) {
-	routes := map[string]map[string]http.HandlerFunc{
+	for path, methods := range h.controlHandlers() {
+		h.mux.Handle(prefix+path, h.debugLogged("control", methodSwitch(methods)))
+	}
+}
+
+// controlHandlers maps each control-plane path to its handler per method. controlOps
+// documents the same set.
+func (h *Handler) controlHandlers() map[string]map[string]http.HandlerFunc {
+	return map[string]map[string]http.HandlerFunc{
 		"/info":             {http.MethodGet: h.ctlInfo},
+		"/clients":          {http.MethodGet: h.ctlClients},
+		"/tokens":           {http.MethodGet: h.ctlTokens},
 		"/mint":             {http.MethodPost: h.ctlMint},
 		"/keys":             {http.MethodGet: h.ctlKeys},
 		"/keys/rotate":      {http.MethodPost: h.ctlRotate},
@@ -131,9 +144,6 @@ func (h *Handler) controlRoutes(prefix string) {
 		"/rate-limits":      {http.MethodGet: h.ctlLimitsList, http.MethodPost: h.ctlLimitsSet},
 		"/requests":         {http.MethodGet: h.ctlRequests, http.MethodDelete: h.ctlRequestsClear},
 		"/reset":            {http.MethodPost: h.ctlReset},
-	}
-	for path, methods := range routes {
-		h.mux.Handle(prefix+path, methodSwitch(methods))
 	}
 }
 
@@ -180,17 +190,76 @@ func decodeControl(r *http.Request, v any) *Error {
 	return nil
 }
 
+// decodeStrict is decodeControl rejecting unknown members with a 400 that lists the
+// valid ones.
+func decodeStrict(r *http.Request, v any) *Error {
+	b, e := readBody(r)
+	if e != nil {
+		return e
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			return oauthErr(CodeInvalidRequest, "unknown field %s; valid fields: %s", name, strings.Join(jsonFieldNames(v), ", "))
+		}
+		return oauthErr(CodeInvalidRequest, "malformed JSON body: %s", err.Error())
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return oauthErr(CodeInvalidRequest, "malformed JSON body: trailing data")
+	}
+	return nil
+}
+
+// jsonFieldNames lists the JSON member names of the struct v points to, in field order.
+func jsonFieldNames(v any) []string {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	var names []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		if name != "" && name != "-" {
+			names = append(names, name)
+		}
+	}
+	return names
+}
+
 func (h *Handler) ctlInfo(w http.ResponseWriter, _ *http.Request) {
 	writeJSON(w, http.StatusOK, h.Info())
 }
 
+func (h *Handler) ctlClients(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.ClientInfos())
+}
+
+func (h *Handler) ctlTokens(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, h.IssuedTokens())
+}
+
+// ctlMint mints a token. Unlike the other operations it rejects unknown members: a
+// misspelt field ("scope" for "scopes") would otherwise mint a different token than the
+// caller meant, silently.
 func (h *Handler) ctlMint(w http.ResponseWriter, r *http.Request) {
 	var spec TokenSpec
-	if e := decodeControl(r, &spec); e != nil {
+	if e := decodeStrict(r, &spec); e != nil {
 		writeError(w, e, false)
 		return
 	}
 	tok, err := h.Mint(spec)
+	if errors.Is(err, ErrUnknownDefect) {
+		names := make([]string, 0, len(Defects()))
+		for _, d := range Defects() {
+			names = append(names, string(d))
+		}
+		writeError(w, oauthErr(CodeInvalidRequest, "unknown defect %q; valid defects: %s", spec.Defect, strings.Join(names, ", ")), false)
+		return
+	}
 	if err != nil {
 		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
 		return

@@ -51,7 +51,10 @@
 //	GET    /_mockas/info              {"issuer","token_issuer","jwks_uri","resources":[ids],
 //	                                   "resource_details":[…],"clients":[ids],"active_kid",
 //	                                   "unpublished_kid","now"}                     Info()
+//	GET    /_mockas/clients           clients without secrets                      ClientInfos()
+//	GET    /_mockas/tokens            recently issued tokens, decoded              IssuedTokens()
 //	POST   /_mockas/mint              TokenSpec JSON -> {"token":"<jwt>"}          Mint(spec)
+//	                                  (unknown members and defects: 400 listing the valid names)
 //	GET    /_mockas/keys              {"jwks","active_kid","unpublished_kid"}
 //	POST   /_mockas/keys/rotate       {"retire_previous":bool} (optional) -> {"kid"} RotateKey(b)
 //	POST   /_mockas/keys/retire       {"kid":"snk_…"} -> {"retired"}               RetireKey(kid)

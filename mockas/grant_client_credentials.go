@@ -31,7 +31,7 @@ func (h *Handler) grantClientCredentials(c Client, tr tokenRequest, routeRes str
 		return nil, "", e
 	}
 	resource, aud := h.audienceFor(routeRes, append(resources, tr.Audiences...))
-	g := grantInfo{client: c, sub: c.ID, scopes: scopes, resource: resource, aud: aud}
+	g := grantInfo{client: c, sub: c.ID, scopes: scopes, resource: resource, aud: aud, grant: grantClientCredentials}
 	now := h.Now()
 	tok, jti, lifetime, e := h.accessToken(g, now)
 	if e != nil {

@@ -35,7 +35,7 @@ func (h *Handler) grantCode(c Client, tr tokenRequest, routeRes string) (*tokenR
 	if e != nil {
 		return nil, "", e
 	}
-	g := grantInfo{client: c, sub: ac.sub, user: &user, scopes: ac.scopes, resource: resource, aud: aud, sid: sid}
+	g := grantInfo{client: c, sub: ac.sub, user: &user, scopes: ac.scopes, resource: resource, aud: aud, sid: sid, grant: grantAuthorizationCode}
 	// Scalekit: "Without it [offline_access], Scalekit does not issue a refresh token
 	// alongside the access token."
 	withRefresh := slices.Contains(ac.scopes, "offline_access") && allowsGrant(c, grantRefreshToken)

@@ -56,7 +56,7 @@ func (h *Handler) grantRefresh(c Client, tr tokenRequest) (*tokenResponse, strin
 	}
 	resource, aud := h.audienceFor(f.resource.ID, resources)
 	user, isUser := h.users[f.sub]
-	g := grantInfo{client: c, sub: f.sub, scopes: scopes, resource: resource, aud: aud, sid: f.sid}
+	g := grantInfo{client: c, sub: f.sub, scopes: scopes, resource: resource, aud: aud, sid: f.sid, grant: grantRefreshToken}
 	if isUser {
 		g.user = &user
 	}

@@ -51,6 +51,7 @@ type Handler struct {
 	windows  map[string]*rateWindow
 	cimd     map[string]cimdEntry
 	inserts  int
+	issued   tokenRing
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -122,39 +123,33 @@ func (h *Handler) resetStateLocked() {
 	h.captured.clear()
 	h.cimd = map[string]cimdEntry{}
 	h.keys.unpublished = nil
+	h.issued = tokenRing{}
 }
 
-// routes registers every endpoint on h.mux.
+// routes registers every endpoint of Routes(h.cfg) on h.mux.
 func (h *Handler) routes() {
-	p := h.base
 	// RFC 9110 §9.1: "All general-purpose servers MUST support the methods GET and HEAD."
 	// HEAD is offered on the read-only routes; net/http sends the headers and drops the body.
-	get, post, getPost := []string{http.MethodGet, http.MethodHead}, []string{http.MethodPost}, []string{http.MethodGet, http.MethodPost}
-	h.handle("metadata", get, h.serveMetadata, p+"/.well-known/oauth-authorization-server")
-	h.handle("openid_configuration", get, h.serveOpenIDConfiguration, p+"/.well-known/openid-configuration")
-	if p != "" {
-		// RFC 8414 §3.1 path insertion for an issuer with a path component.
-		h.handle("metadata", get, h.serveMetadata, "/.well-known/oauth-authorization-server"+p)
-		h.handle("openid_configuration", get, h.serveOpenIDConfiguration, "/.well-known/openid-configuration"+p)
+	endpoints := map[string]endpointFunc{
+		"metadata": h.serveMetadata, "openid_configuration": h.serveOpenIDConfiguration,
+		"keys": h.serveKeys, "authorize": h.serveAuthorize, "token": h.serveToken,
+		"register": h.serveRegister, "revoke": h.serveRevoke, "introspect": h.serveIntrospect,
+		"userinfo": h.serveUserinfo, "logout": h.serveLogout, "health": h.serveHealth,
 	}
-	h.handle("metadata", get, h.serveMetadata, p+"/resources/{res}/.well-known/oauth-authorization-server")
-	if !h.cfg.DisablePathInsertMetadata {
-		h.handle("metadata", get, h.serveMetadata, "/.well-known/oauth-authorization-server"+p+"/resources/{res}")
+	for _, rt := range Routes(h.cfg) {
+		switch rt.Endpoint {
+		case "control", "ui": // below
+		default:
+			fn, ok := endpoints[rt.Endpoint]
+			if !ok {
+				panic("mockas: route table names unknown endpoint " + rt.Endpoint) // a programming error caught by every test
+			}
+			h.handle(rt.Endpoint, rt.Methods, fn, rt.Paths...)
+		}
 	}
-	h.handle("keys", get, h.serveKeys, p+"/keys")
-	h.handle("authorize", getPost, h.serveAuthorize, p+"/oauth/authorize", p+"/resources/{res}/oauth/authorize")
-	h.handle("token", post, h.serveToken, p+"/oauth/token", p+"/oauth2/token", p+"/resources/{res}/oauth/token")
-	if !h.cfg.DisableRegistration {
-		h.handle("register", post, h.serveRegister, p+"/resource-server/oauth/register",
-			p+"/api/v1/resources/{res}/clients:register", p+"/resources/{res}/client_register")
-	}
-	h.handle("revoke", post, h.serveRevoke, p+"/oauth/revoke")
-	h.handle("introspect", post, h.serveIntrospect, p+"/oauth/introspect")
-	h.handle("userinfo", getPost, h.serveUserinfo, p+"/userinfo")
-	h.handle("logout", getPost, h.serveLogout, p+"/oidc/logout")
-	h.handle("health", get, h.serveHealth, p+"/health")
+	h.mux.HandleFunc(h.base+"/{$}", h.serveIndex)
 	if !h.cfg.DisableControl {
-		h.controlRoutes(p + controlPrefix)
+		h.controlRoutes(h.base + controlPrefix)
 	}
 }
 
@@ -208,7 +203,13 @@ func (h *Handler) handle(name string, methods []string, fn endpointFunc, pattern
 func (h *Handler) pipeline(name string, methods []string, fn endpointFunc, w http.ResponseWriter, r *http.Request) {
 	sw := &statusWriter{ResponseWriter: w}
 	in := &request{res: r.PathValue("res")}
-	defer func() { h.capture(name, r, in.body, sw) }()
+	defer func() {
+		h.capture(name, r, in.body, sw)
+		switch name {
+		case "keys", "metadata", "openid_configuration":
+			h.logRequestDebug(name, r, sw)
+		}
+	}()
 	if in.res != "" {
 		if _, ok := h.resources[in.res]; !ok {
 			writeError(sw, &Error{Code: CodeNotFound, Description: "unknown resource " + in.res, Status: http.StatusNotFound}, false)
@@ -395,4 +396,38 @@ func errorFrom(err error) *Error {
 		return e
 	}
 	return &Error{Code: CodeServerError, Description: err.Error(), Status: http.StatusInternalServerError}
+}
+
+// debugLogged logs every request to next at debug level once it is answered: the JWKS,
+// metadata and control-plane calls a developer wants to see when their server misbehaves
+// (how often does it fetch the JWKS? did it read the metadata?).
+func (h *Handler) debugLogged(kind string, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw, ok := w.(*statusWriter)
+		if !ok {
+			sw = &statusWriter{ResponseWriter: w}
+		}
+		next.ServeHTTP(sw, r)
+		h.logRequestDebug(kind, r, sw)
+	})
+}
+
+// logRequestDebug writes one debug line for an answered request.
+func (h *Handler) logRequestDebug(kind string, r *http.Request, sw *statusWriter) {
+	if !h.log.Enabled(r.Context(), slog.LevelDebug) {
+		return
+	}
+	status := sw.status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	attrs := []slog.Attr{slog.String("event", kind+"_request"), slog.String("method", r.Method),
+		slog.String("path", r.URL.Path), slog.Int("status", status), slog.String("remote_addr", r.RemoteAddr)}
+	if ua := r.UserAgent(); ua != "" {
+		attrs = append(attrs, slog.String("user_agent", ua))
+	}
+	if sw.errCode != "" {
+		attrs = append(attrs, slog.String("error", sw.errCode))
+	}
+	h.log.LogAttrs(r.Context(), slog.LevelDebug, kind+"_request", attrs...)
 }

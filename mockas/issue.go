@@ -23,6 +23,7 @@ type grantInfo struct {
 	resource Resource // the resource the token is for (its id is always in aud)
 	aud      []string
 	sid      string
+	grant    string // grant type, for the issued-token record
 }
 
 // family tracks everything one authorization grant issued.
@@ -121,6 +122,7 @@ func (h *Handler) accessToken(g grantInfo, now time.Time) (string, string, time.
 	if err != nil {
 		return "", "", 0, &Error{Code: CodeServerError, Description: err.Error(), Status: 500}
 	}
+	h.recordIssued(tok, g.grant, DefectNone, now)
 	return tok, jti, lifetime, nil
 }
 

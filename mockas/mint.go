@@ -17,7 +17,19 @@ import (
 // TokenIssuer(); aud = [default resource id] plus its server URL when configured; sub =
 // client_id = "mockas-test-client" (a set client_id also becomes sub); lifetime =
 // Lifetimes.AccessToken; typ "JWT"; iat = nbf = the instance clock; jti "tkn_<digits>".
+//
+// The token is recorded, decoded, among IssuedTokens with source "mint".
 func (h *Handler) Mint(spec TokenSpec) (string, error) {
+	tok, err := h.mint(spec)
+	if err != nil {
+		return "", err
+	}
+	h.recordIssued(tok, "mint", spec.Defect, h.Now())
+	return tok, nil
+}
+
+// mint is Mint without the record.
+func (h *Handler) mint(spec TokenSpec) (string, error) {
 	if !spec.Defect.Known() {
 		return "", fmt.Errorf("%w: %q", ErrUnknownDefect, spec.Defect)
 	}

@@ -45,6 +45,7 @@ func buildConfig(o options, userConfigDir func() (string, error)) (mockas.Config
 	if o.noControl {
 		cfg.DisableControl = true
 	}
+
 	switch {
 	case o.ephemeral:
 		cfg.StateDir = ""

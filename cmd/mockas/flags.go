@@ -11,6 +11,8 @@ import (
 	"log/slog"
 	"strings"
 	"time"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
 // defaultAddr is the address mockas listens on without --addr.
@@ -29,6 +31,7 @@ type options struct {
 	stateDir        string
 	ephemeral       bool
 	noControl       bool
+	logFormat       string
 	version         bool
 	logLevel        slog.Level
 	shutdownTimeout time.Duration
@@ -49,7 +52,8 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.BoolVar(&o.ephemeral, "ephemeral", false, "keep no state: a new key and no registered clients at every start")
 	fs.BoolVar(&o.noControl, "no-control", false, "switch the /_mockas/ control plane off")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
-	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "minimum `level` of the JSON logs on stderr: debug, info, warn, error")
+	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "minimum `level` of the logs on stderr: debug, info, warn, error\n(debug adds every JWKS, metadata and control-plane call)")
+	fs.StringVar(&o.logFormat, "log-format", "", "`format` of the logs on stderr: text or json\n(default text when stderr is a terminal, json otherwise)")
 	fs.DurationVar(&o.shutdownTimeout, "shutdown-timeout", 10*time.Second, "how long a graceful shutdown waits for requests in flight")
 	return fs
 }
@@ -79,6 +83,8 @@ func parseFlags(args []string) (options, error) {
 		return o, fmt.Errorf("%w: --addr must not be empty", errUsage)
 	case o.shutdownTimeout <= 0:
 		return o, fmt.Errorf("%w: --shutdown-timeout must be positive", errUsage)
+	case o.logFormat != "" && o.logFormat != "text" && o.logFormat != "json":
+		return o, fmt.Errorf("%w: --log-format %q: want text or json", errUsage, o.logFormat)
 	}
 	return o, nil
 }
@@ -104,7 +110,16 @@ func usage(w io.Writer) {
 		}
 	})
 	fmt.Fprintf(w, "\nFlags override the config file. One line on stdout says when mockas is ready;\n")
-	fmt.Fprintf(w, "JSON logs go to stderr. SIGINT or SIGTERM shut it down gracefully.\n")
+	fmt.Fprintf(w, "logs go to stderr. SIGINT or SIGTERM shut it down gracefully.\n")
 	fmt.Fprintf(w, "Exit codes: 0 graceful shutdown, 1 runtime failure (e.g. address in use), 2 usage error.\n")
+	fmt.Fprintf(w, "\nIssuer (SCALEKIT_ENVIRONMENT_URL): http://%s unless --issuer says otherwise.\n", defaultAddr)
+	fmt.Fprintf(w, "Default client: %s, secret %s, redirect URI %s;\n", mockas.DefaultClientID, mockas.DefaultClientSecret, mockas.DefaultClientRedirectURI)
+	fmt.Fprintf(w, "  any MCP client may also register itself (dynamic client registration).\n")
+	fmt.Fprintf(w, "Default user: %s <%s>. Default resource: %s.\n", mockas.DefaultUserSubject, mockas.DefaultUserEmail, mockas.DefaultResourceID)
+	fmt.Fprintf(w, "\nRoutes (below the issuer; {res} is a resource id; GET / lists them with full URLs):\n")
+	for _, rt := range mockas.Routes(mockas.Config{}) {
+		fmt.Fprintf(w, "  %-16s %s\n", strings.Join(rt.Methods, ","), strings.Join(rt.Paths, "  "))
+		fmt.Fprintf(w, "  %-16s   %s\n", "", rt.Summary)
+	}
 	fmt.Fprintf(w, "Reference: docs/mockas.md\n")
 }

@@ -11,6 +11,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"os"
 	"runtime/debug"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
@@ -43,7 +44,7 @@ func (e *environment) run(ctx context.Context, args []string) int {
 		fmt.Fprintf(e.stderr, "mockas: %v\n", err)
 		return exitUsage
 	}
-	logger := slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: o.logLevel}))
+	logger := newLogger(e.stderr, o.logFormat, o.logLevel)
 	cfg.Logger = logger
 	return e.serve(ctx, o, cfg, logger)
 }
@@ -100,6 +101,32 @@ func (e *environment) serve(ctx context.Context, o options, cfg mockas.Config, l
 	}
 	logger.Info("mockas_stopped", slog.String("event", "mockas_stopped"))
 	return exitOK
+}
+
+// newLogger writes to w in format ("text", "json", or "" for text on a terminal and JSON
+// otherwise, so a developer reads lines and a pipeline parses them).
+func newLogger(w io.Writer, format string, level slog.Level) *slog.Logger {
+	if format == "" {
+		format = "json"
+		if isTerminal(w) {
+			format = "text"
+		}
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// isTerminal reports whether w is a character device such as a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // issuerHost is the host:port of the default issuer: the host given in --addr (a name such
