@@ -100,11 +100,18 @@ func TestImportBoundaries(t *testing.T) {
 			why: "reference servers speak MCP by hand and must not inherit an SDK's blind spots",
 		},
 		{
+			dir: "conformance/toolargs",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/google/jsonschema-go/")
+			},
+			why: "tool arguments are built and validated with the JSON Schema library the official Go MCP SDK uses, nothing else",
+		},
+		{
 			dir: "conformance/check",
 			allowed: func(p string) bool {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
-					p == module+"/mockas"
+					p == module+"/mockas" || p == module+"/conformance/toolargs"
 			},
 			why: "the check framework uses Gomega, never Ginkgo (Ginkgo is a driver in package conformance)",
 		},
@@ -113,7 +120,8 @@ func TestImportBoundaries(t *testing.T) {
 			allowed: func(p string) bool {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
-					p == module+"/mockas" || p == module+"/conformance/check"
+					p == module+"/mockas" || p == module+"/conformance/check" ||
+					p == module+"/conformance/toolargs"
 			},
 			why: "checks register through conformance/check; they must not add Ginkgo nodes at init",
 		},
