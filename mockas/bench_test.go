@@ -34,9 +34,11 @@ const benchIssuer = "http://mockas.bench"
 // the first GET /health answered over a fresh connection; then the server is closed.
 func BenchmarkColdStart(b *testing.B) {
 	dir := b.TempDir()
-	if _, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer, StateDir: dir}); err != nil {
+	first, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer, StateDir: dir})
+	if err != nil {
 		b.Fatalf("persist a key: %v", err)
 	}
+	_ = first.Close() // release the state directory for the next owner
 	for b.Loop() {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
@@ -60,6 +62,7 @@ func BenchmarkColdStart(b *testing.B) {
 			b.Fatalf("GET /health = %d", resp.StatusCode)
 		}
 		_ = srv.Close()
+		_ = h.Close()
 	}
 }
 

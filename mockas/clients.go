@@ -21,7 +21,7 @@ func (h *Handler) lookupClient(ctx context.Context, id string) (Client, *Error) 
 	rc, ok := h.dynamic[id]
 	var c Client
 	if ok {
-		c = rc.Client
+		c = rc.client()
 	}
 	h.mu.Unlock()
 	if ok {

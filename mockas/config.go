@@ -108,6 +108,9 @@ type Config struct {
 	// registered clients, slow connections. Zero fields take the defaults.
 	Limits Limits `json:"limits,omitempty" yaml:"limits,omitempty"`
 
+	// ListenAddr is the address the server listens on, when the caller knows it. It is
+	// recorded in the state directory's lock so a second process can name the owner.
+	ListenAddr string `json:"-" yaml:"-"`
 	// Now is the clock; default time.Now. Each instance has its own clock offset on top.
 	Now func() time.Time `json:"-" yaml:"-"`
 	// Logger receives JSON-able audit events; default: discard.

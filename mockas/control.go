@@ -62,22 +62,22 @@ func (h *Handler) Info() Info {
 }
 
 // RotateKey adds a new published key and makes it active; with retirePrevious the
-// previously active key leaves the JWKS. It returns the new kid.
+// previously active key leaves the JWKS. It returns the new kid. With a state directory the
+// change is on disk before it takes effect; if the write fails, the keys stay as they were.
 func (h *Handler) RotateKey(retirePrevious bool) (string, error) {
 	sk, err := generateSigningKey()
 	if err != nil {
 		return "", err
 	}
-	h.mu.Lock()
-	prev := h.keys.active
-	err = h.keys.add(sk)
-	if err == nil && retirePrevious && prev != nil {
-		err = h.keys.retire(prev.kid)
-	}
-	if err == nil {
-		err = h.saveKeysLocked()
-	}
-	h.mu.Unlock()
+	err = h.changeKeys(func(k *keyring) error {
+		prev := k.active
+		k.published = append(k.published, sk)
+		k.active = sk
+		if retirePrevious && prev != nil {
+			return k.retire(prev.kid)
+		}
+		return nil
+	})
 	if err != nil {
 		return "", err
 	}
@@ -86,14 +86,9 @@ func (h *Handler) RotateKey(retirePrevious bool) (string, error) {
 }
 
 // RetireKey removes kid from the JWKS. The active key cannot be retired (ErrActiveKey).
+// With a state directory the change is on disk before it takes effect.
 func (h *Handler) RetireKey(kid string) error {
-	h.mu.Lock()
-	err := h.keys.retire(kid)
-	if err == nil {
-		err = h.saveKeysLocked()
-	}
-	h.mu.Unlock()
-	if err != nil {
+	if err := h.changeKeys(func(k *keyring) error { return k.retire(kid) }); err != nil {
 		return err
 	}
 	h.audit("key_retired", true, slog.String("kid", kid))
@@ -298,7 +293,11 @@ func (h *Handler) ctlRetire(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := h.RetireKey(body.KID); err != nil {
-		writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		if errors.Is(err, ErrActiveKey) || errors.Is(err, ErrUnknownKey) {
+			writeError(w, oauthErr(CodeInvalidRequest, "%s", err.Error()), false)
+		} else {
+			writeError(w, errorFrom(err), false)
+		}
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"retired": body.KID})
@@ -450,7 +449,10 @@ func (h *Handler) ctlRequestsClear(w http.ResponseWriter, _ *http.Request) {
 }
 
 func (h *Handler) ctlReset(w http.ResponseWriter, _ *http.Request) {
-	h.Reset()
+	if err := h.Reset(); err != nil {
+		writeError(w, errorFrom(err), false)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -97,8 +97,11 @@
 // # Persistence and logs
 //
 // With Config.StateDir the signing keys (keys.json) and dynamically registered clients
-// (clients.json) survive a restart; files are written atomically (temporary file, fsync,
-// rename). Without a key in the state directory or Config.SigningKey, a 2048-bit RSA key is
+// (clients/<client_id>.json) survive a restart. A change is on disk (temporary file, fsync,
+// rename, directory fsync) before it is acknowledged or takes effect; a failed write fails
+// the request and changes nothing. The handler locks the directory (flock) until Close;
+// a second owner gets ErrStateLocked naming the holder. State read back is validated like
+// a registration. Without a key in the state directory or Config.SigningKey, a 2048-bit RSA key is
 // generated at start. Audit events go to Config.Logger: oauth_token_request (client_id,
 // grant_type, requested_scopes, success, error, jti), oauth_authorize,
 // client_registration, client_metadata_fetch, token_revoked, logout, key_rotated,

@@ -121,6 +121,12 @@ var (
 	ErrInvalidSpec = errors.New("mockas: invalid token spec")
 	// ErrState is returned when the state directory cannot be read or written.
 	ErrState = errors.New("mockas: state directory")
+	// ErrStateLocked is returned by NewHandler when another process (or Handler) owns the
+	// state directory; the message names its pid and address. It wraps ErrState.
+	ErrStateLocked = fmt.Errorf("%w is locked", ErrState)
+	// ErrClosed is returned by operations that must persist a change after Handler.Close
+	// released the state directory.
+	ErrClosed = errors.New("mockas: handler closed; its state directory is released")
 )
 
 // writeJSON writes v as a JSON body with the given status. Encoding errors cannot happen

@@ -15,7 +15,7 @@ func FuzzRegister(f *testing.F) {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		req, e := parseRegistration("application/json", body)
+		req, e := parseRegistration("application/json", body, Limits{}.withDefaults())
 		if e != nil {
 			if e.Code != CodeInvalidClientMetadata && e.Code != CodeInvalidRedirectURI {
 				t.Fatalf("error code %q", e.Code)

@@ -12,6 +12,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -37,11 +38,18 @@ type Handler struct {
 	meta      metadataDocs // pre-encoded metadata documents
 	captured  captureRing  // has its own lock
 
+	// stateMu orders persisted changes with Reset and Close: a registration or key change
+	// holds it shared while it writes and installs, Reset and Close hold it exclusively.
+	stateMu sync.RWMutex
+	store   *stateStore // nil without Config.StateDir
+	keysMu  sync.Mutex  // serialises changeKeys
+
 	mu       sync.Mutex
 	offset   time.Duration
 	keys     keyring
 	dynamic  map[string]*registeredClient
 	dynOrder []string
+	pending  int // registrations being written, counted against Limits.MaxClients
 	codes    map[string]*authCode
 	refresh  map[string]*refreshRecord
 	families map[string]*family
@@ -59,7 +67,11 @@ var _ http.Handler = (*Handler)(nil)
 // NewHandler validates cfg and returns a handler serving it. cfg.Issuer is required (the
 // handler cannot know the URL it is reached at). No RSA key is generated when cfg.SigningKey
 // is set or cfg.StateDir holds one.
-func NewHandler(cfg Config) (*Handler, error) {
+func NewHandler(cfg Config) (*Handler, error) { return newHandler(cfg, nil) }
+
+// newHandler is NewHandler with the function that flushes state files to disk: nil means
+// (*os.File).Sync; tests pass one that fails, to simulate a broken disk.
+func newHandler(cfg Config, syncFile func(*os.File) error) (*Handler, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -89,10 +101,18 @@ func NewHandler(cfg Config) (*Handler, error) {
 		return nil, err
 	}
 	h.resetStateLocked()
+	if cfg.StateDir != "" {
+		owner := lockOwner{PID: os.Getpid(), Addr: cfg.ListenAddr, Issuer: cfg.Issuer, Started: time.Now().UTC()}
+		if h.store, err = openStore(cfg.StateDir, owner, syncFile); err != nil {
+			return nil, err
+		}
+	}
 	if err := h.loadKeys(); err != nil {
+		h.store.close()
 		return nil, err
 	}
 	if err := h.loadClients(); err != nil {
+		h.store.close()
 		return nil, err
 	}
 	h.routes()
@@ -370,23 +390,30 @@ func (h *Handler) Clients() []Client {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, id := range h.dynOrder {
-		out = append(out, h.dynamic[id].Client)
+		out = append(out, h.dynamic[id].client())
 	}
 	return out
 }
 
 // Reset clears authorization codes, refresh tokens, revocations, faults, captured
 // requests, dynamically registered clients, CIMD cache, rate-limit windows, the
-// unpublished-key mode and the clock offset. Keys are kept, so cached JWKS stay valid.
-func (h *Handler) Reset() {
+// unpublished-key mode and the clock offset. Keys are kept, so cached JWKS stay valid. With
+// a state directory the registered clients are forgotten on disk first; if that fails,
+// Reset returns the error and nothing is cleared.
+func (h *Handler) Reset() error {
+	h.stateMu.Lock()
+	defer h.stateMu.Unlock()
+	if h.store != nil {
+		if err := h.store.resetClients(); err != nil {
+			h.log.Error("state_write_failed", slog.String("event", "state_write_failed"), slog.String("error", err.Error()))
+			return err
+		}
+	}
 	h.mu.Lock()
 	h.resetStateLocked()
-	err := h.saveClientsLocked()
 	h.mu.Unlock()
-	if err != nil {
-		h.log.Error("state_write_failed", slog.String("event", "state_write_failed"), slog.String("error", err.Error()))
-	}
 	h.audit("reset", true)
+	return nil
 }
 
 // errorFrom turns any error into an *Error (server_error unless it is one).

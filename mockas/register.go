@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -16,13 +17,45 @@ import (
 	"strings"
 )
 
-// registeredClient is a dynamically registered client and the metadata echoed for it.
+// registeredClient is a dynamically registered client: what mockas issued plus the
+// registered metadata, each member held once (in memory and in its state file).
 type registeredClient struct {
-	Client
+	// ID is the issued client_id.
+	ID string `json:"client_id"`
+	// Secret is the issued client_secret; empty for a public client.
+	Secret string `json:"client_secret,omitempty"`
 	// IssuedAt is client_id_issued_at (seconds since the epoch, instance clock).
 	IssuedAt int64 `json:"client_id_issued_at"`
-	// Metadata is the registered metadata as returned in the registration response.
-	Metadata map[string]any `json:"metadata"`
+	registrationRequest
+}
+
+// client is the Client the token and authorization endpoints see.
+func (rc *registeredClient) client() Client {
+	return Client{
+		ID: rc.ID, Secret: rc.Secret, Name: rc.ClientName, RedirectURIs: rc.RedirectURIs,
+		GrantTypes: rc.GrantTypes, AuthMethod: rc.TokenEndpointAuthMethod,
+	}
+}
+
+// validate checks a client read back from the state directory by the rules a
+// registration must pass, so a hand-edited file cannot smuggle in what the endpoint
+// refuses (a javascript: redirect URI, a public client with client_credentials…).
+func (rc *registeredClient) validate(l Limits) error {
+	if rc.ID == "" || strings.ContainsAny(rc.ID, `/\.`) {
+		return fmt.Errorf("client_id %q is empty or not a plain identifier", rc.ID)
+	}
+	req := rc.registrationRequest
+	if e := req.checkLimits(l); e != nil {
+		return fmt.Errorf("client %s: %s", rc.ID, e.Description)
+	}
+	if e := req.normalize(); e != nil {
+		return fmt.Errorf("client %s: %s", rc.ID, e.Description)
+	}
+	if (req.TokenEndpointAuthMethod == authNone) != (rc.Secret == "") {
+		return fmt.Errorf("client %s: a client_secret goes with a confidential client, and only with one", rc.ID)
+	}
+	rc.registrationRequest = req // defaults applied, as at registration
+	return nil
 }
 
 // registrationRequest is the RFC 7591 §2 client metadata mockas understands; unknown
@@ -31,28 +64,35 @@ type registeredClient struct {
 // RFC 7591 §2: "The authorization server MUST ignore any client metadata sent by the client
 // that it does not understand".
 type registrationRequest struct {
-	RedirectURIs            []string        `json:"redirect_uris"`
-	TokenEndpointAuthMethod string          `json:"token_endpoint_auth_method"`
-	GrantTypes              []string        `json:"grant_types"`
-	ResponseTypes           []string        `json:"response_types"`
-	ClientName              string          `json:"client_name"`
-	ClientURI               string          `json:"client_uri"`
-	LogoURI                 string          `json:"logo_uri"`
-	Scope                   string          `json:"scope"`
-	Contacts                []string        `json:"contacts"`
-	TOSURI                  string          `json:"tos_uri"`
-	PolicyURI               string          `json:"policy_uri"`
-	JWKSURI                 string          `json:"jwks_uri"`
-	JWKS                    json.RawMessage `json:"jwks"`
-	SoftwareID              string          `json:"software_id"`
-	SoftwareVersion         string          `json:"software_version"`
-	ApplicationType         string          `json:"application_type"`
+	RedirectURIs            []string        `json:"redirect_uris,omitempty"`
+	TokenEndpointAuthMethod string          `json:"token_endpoint_auth_method,omitempty"`
+	GrantTypes              []string        `json:"grant_types,omitempty"`
+	ResponseTypes           []string        `json:"response_types,omitempty"`
+	ClientName              string          `json:"client_name,omitempty"`
+	ClientURI               string          `json:"client_uri,omitempty"`
+	LogoURI                 string          `json:"logo_uri,omitempty"`
+	Scope                   string          `json:"scope,omitempty"`
+	Contacts                []string        `json:"contacts,omitempty"`
+	TOSURI                  string          `json:"tos_uri,omitempty"`
+	PolicyURI               string          `json:"policy_uri,omitempty"`
+	JWKSURI                 string          `json:"jwks_uri,omitempty"`
+	JWKS                    json.RawMessage `json:"jwks,omitempty"`
+	SoftwareID              string          `json:"software_id,omitempty"`
+	SoftwareVersion         string          `json:"software_version,omitempty"`
+	ApplicationType         string          `json:"application_type,omitempty"`
 }
 
 // parseRegistration decodes and validates a registration body, applying the RFC 7591 §2
-// defaults. It returns invalid_client_metadata or invalid_redirect_uri errors only.
-func parseRegistration(contentType string, body []byte) (registrationRequest, *Error) {
+// defaults and the size limits. It returns invalid_client_metadata or invalid_redirect_uri
+// errors only.
+//
+// RFC 7591 §3.2.2: invalid_client_metadata: "The value of one of the client metadata
+// fields is invalid and the server has rejected this request."
+func parseRegistration(contentType string, body []byte, l Limits) (registrationRequest, *Error) {
 	var req registrationRequest
+	if len(body) > l.RegistrationBytes {
+		return req, oauthErr(CodeInvalidClientMetadata, "the registration is %d bytes; this server accepts at most %d (limits.registration_bytes)", len(body), l.RegistrationBytes)
+	}
 	if contentType != "" {
 		mt, _, err := mime.ParseMediaType(contentType)
 		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
@@ -73,7 +113,42 @@ func parseRegistration(contentType string, body []byte) (registrationRequest, *E
 	if dec.More() {
 		return req, oauthErr(CodeInvalidClientMetadata, "malformed JSON: trailing data after the object")
 	}
+	if e := req.checkLimits(l); e != nil {
+		return req, e
+	}
 	return req, req.normalize()
+}
+
+// checkLimits bounds every string and list a client can make mockas store.
+func (r *registrationRequest) checkLimits(l Limits) *Error {
+	if len(r.RedirectURIs) > l.RedirectURIs {
+		return oauthErr(CodeInvalidClientMetadata, "%d redirect_uris; this server accepts at most %d (limits.redirect_uris)", len(r.RedirectURIs), l.RedirectURIs)
+	}
+	if len(r.Contacts) > l.RedirectURIs {
+		return oauthErr(CodeInvalidClientMetadata, "%d contacts; this server accepts at most %d (limits.redirect_uris)", len(r.Contacts), l.RedirectURIs)
+	}
+	if n := len(r.GrantTypes) + len(r.ResponseTypes); n > 16 {
+		return oauthErr(CodeInvalidClientMetadata, "%d grant and response types; mockas supports 4", n)
+	}
+	fields := map[string]string{
+		"client_name": r.ClientName, "client_uri": r.ClientURI, "logo_uri": r.LogoURI, "scope": r.Scope,
+		"tos_uri": r.TOSURI, "policy_uri": r.PolicyURI, "jwks_uri": r.JWKSURI, "software_id": r.SoftwareID,
+		"software_version": r.SoftwareVersion, "application_type": r.ApplicationType,
+		"token_endpoint_auth_method": r.TokenEndpointAuthMethod,
+	}
+	for name, v := range fields {
+		if len(v) > l.FieldBytes {
+			return oauthErr(CodeInvalidClientMetadata, "%s is %d bytes; this server accepts at most %d (limits.field_bytes)", name, len(v), l.FieldBytes)
+		}
+	}
+	for name, list := range map[string][]string{"redirect_uris": r.RedirectURIs, "contacts": r.Contacts, "grant_types": r.GrantTypes, "response_types": r.ResponseTypes} {
+		for i, v := range list {
+			if len(v) > l.FieldBytes {
+				return oauthErr(CodeInvalidClientMetadata, "%s[%d] is %d bytes; this server accepts at most %d (limits.field_bytes)", name, i, len(v), l.FieldBytes)
+			}
+		}
+	}
+	return nil
 }
 
 // normalize applies defaults and checks consistency.
@@ -182,9 +257,10 @@ func (r *registrationRequest) echo() map[string]any {
 	return m
 }
 
-// serveRegister answers a registration request.
+// serveRegister answers a registration request. The 201 is sent only once the client is
+// on disk (with a state directory); a failed write is a 500 and registers nothing.
 func (h *Handler) serveRegister(w http.ResponseWriter, r *http.Request, in *request) {
-	req, e := parseRegistration(r.Header.Get("Content-Type"), in.body)
+	req, e := parseRegistration(r.Header.Get("Content-Type"), in.body, h.cfg.Limits)
 	if e != nil {
 		h.audit("client_registration", false, slog.String("error", string(e.Code)), slog.String("error_description", e.Description))
 		writeError(w, e, false)
@@ -195,39 +271,58 @@ func (h *Handler) serveRegister(w http.ResponseWriter, r *http.Request, in *requ
 	// flow (2025-11-25 authorization §10.1.2) has a registered client re-authorize with the
 	// scopes a 403 challenge names, which are rarely those it registered with. Pre-registered
 	// clients (Config.Clients) keep their Scopes allow-list.
-	now := h.Now()
-	rc := &registeredClient{
-		Client: Client{
-			ID: "m2m_" + randomDigits(17), Name: req.ClientName, RedirectURIs: req.RedirectURIs,
-			GrantTypes: req.GrantTypes, AuthMethod: req.TokenEndpointAuthMethod,
-		},
-		IssuedAt: now.Unix(),
-		Metadata: req.echo(),
-	}
-	resp := map[string]any{}
-	for k, v := range rc.Metadata {
-		resp[k] = v
-	}
-	resp["client_id"] = rc.ID
-	resp["client_id_issued_at"] = rc.IssuedAt
+	rc := &registeredClient{ID: "m2m_" + randomDigits(17), IssuedAt: h.Now().Unix(), registrationRequest: req}
 	// RFC 7591 §3.2.1: client_secret_expires_at is "REQUIRED if "client_secret" is issued";
 	// 0 means it never expires. Public clients (none) get no secret.
 	if req.TokenEndpointAuthMethod != authNone {
 		rc.Secret = randomToken()
+	}
+	if e := h.register(rc); e != nil {
+		h.audit("client_registration", false, slog.String("error", string(e.Code)), slog.String("error_description", e.Description))
+		writeError(w, e, false)
+		return
+	}
+	// Sizes, not contents: a client chooses these strings, and a log is no place for them.
+	h.audit("client_registration", true, slog.String("client_id", rc.ID),
+		slog.String("token_endpoint_auth_method", rc.TokenEndpointAuthMethod), slog.Int("grant_types", len(rc.GrantTypes)),
+		slog.Int("redirect_uris", len(rc.RedirectURIs)), slog.Int("client_name_bytes", len(rc.ClientName)),
+		slog.Int("request_bytes", len(in.body)))
+	resp := rc.echo()
+	resp["client_id"] = rc.ID
+	resp["client_id_issued_at"] = rc.IssuedAt
+	if rc.Secret != "" {
 		resp["client_secret"] = rc.Secret
 		resp["client_secret_expires_at"] = 0
 	}
-	h.mu.Lock()
-	h.dynamic[rc.ID] = rc
-	h.dynOrder = append(h.dynOrder, rc.ID)
-	err := h.saveClientsLocked()
-	h.mu.Unlock()
-	if err != nil {
-		h.log.Error("state_write_failed", slog.String("event", "state_write_failed"), slog.String("error", err.Error()))
-	}
-	h.audit("client_registration", true, slog.String("client_id", rc.ID), slog.String("client_name", rc.Name),
-		slog.String("token_endpoint_auth_method", rc.AuthMethod), slog.Any("grant_types", rc.GrantTypes),
-		slog.Any("redirect_uris", rc.RedirectURIs))
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusCreated, resp)
+}
+
+// register stores rc: a slot under Limits.MaxClients is reserved, the client written to
+// the state directory, and only then added to memory. Registrations write in parallel;
+// Reset and Close wait for them.
+func (h *Handler) register(rc *registeredClient) *Error {
+	h.stateMu.RLock()
+	defer h.stateMu.RUnlock()
+	h.mu.Lock()
+	if n := len(h.dynamic) + h.pending; n >= h.cfg.Limits.MaxClients {
+		h.mu.Unlock()
+		return oauthErr(CodeInvalidClientMetadata, "this server already holds %d registered clients, its limit (limits.max_clients); reset it or raise the limit", n)
+	}
+	h.pending++
+	h.mu.Unlock()
+	var err error
+	if h.store != nil {
+		err = h.store.writeClient(rc)
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.pending--
+	if err != nil {
+		h.log.Error("state_write_failed", slog.String("event", "state_write_failed"), slog.String("error", err.Error()))
+		return &Error{Code: CodeServerError, Description: "the client could not be saved: " + err.Error(), Status: http.StatusInternalServerError}
+	}
+	h.dynamic[rc.ID] = rc
+	h.dynOrder = append(h.dynOrder, rc.ID)
+	return nil
 }

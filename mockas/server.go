@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"os"
 	"sync"
 	"time"
 
@@ -35,7 +36,7 @@ type Server struct {
 // issuer defaults to the server URL. Like httptest.NewServer it panics when it cannot
 // start (invalid options); use Start in tests or NewHandler to get an error instead.
 func NewServer(opts ...Option) *Server {
-	s, err := newServer(opts...)
+	s, err := newServer(nil, opts...)
 	if err != nil {
 		panic(fmt.Errorf("mockas.NewServer: %w", err))
 	}
@@ -46,7 +47,7 @@ func NewServer(opts ...Option) *Server {
 // in tb.Cleanup.
 func Start(tb TB, opts ...Option) *Server {
 	tb.Helper()
-	s, err := newServer(opts...)
+	s, err := newServer(nil, opts...)
 	if err != nil {
 		tb.Fatalf("mockas.Start: %s", err.Error())
 		return nil
@@ -55,8 +56,8 @@ func Start(tb TB, opts ...Option) *Server {
 	return s
 }
 
-// newServer listens, builds the handler and serves.
-func newServer(opts ...Option) (*Server, error) {
+// newServer listens, builds the handler and serves. syncFile is newHandler's.
+func newServer(syncFile func(*os.File) error, opts ...Option) (*Server, error) {
 	var cfg Config
 	for _, o := range opts {
 		o(&cfg)
@@ -69,7 +70,8 @@ func newServer(opts ...Option) (*Server, error) {
 	if cfg.Issuer == "" {
 		cfg.Issuer = s.URL
 	}
-	h, err := NewHandler(cfg)
+	cfg.ListenAddr = ln.Addr().String()
+	h, err := newHandler(cfg, syncFile)
 	if err != nil {
 		_ = ln.Close()
 		return nil, err
@@ -103,7 +105,10 @@ func (h *Handler) HTTPServer() *http.Server {
 
 // Close stops the server and closes its connections. It is safe to call more than once.
 func (s *Server) Close() {
-	s.closeOnce.Do(func() { _ = s.srv.Close() })
+	s.closeOnce.Do(func() {
+		_ = s.srv.Close()
+		_ = s.h.Close()
+	})
 }
 
 // Handler returns the server's handler (to mount it elsewhere too).
@@ -170,7 +175,7 @@ func (s *Server) Requests() []RecordedRequest { return s.h.Requests() }
 func (s *Server) ClearRequests() { s.h.ClearRequests() }
 
 // Reset clears per-run state but keeps keys (see Handler.Reset).
-func (s *Server) Reset() { s.h.Reset() }
+func (s *Server) Reset() error { return s.h.Reset() }
 
 // Info describes the instance, as GET /_mockas/info does.
 func (s *Server) Info() Info { return s.h.Info() }

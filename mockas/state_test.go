@@ -23,7 +23,7 @@ func TestState_survivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	s1.Close()
-	for _, f := range []string{keysFile, clientsFile} {
+	for _, f := range []string{keysFile, filepath.Join(clientsDir, id+".json")} {
 		fi, err := os.Stat(filepath.Join(dir, f))
 		if err != nil {
 			t.Fatal(err)
@@ -74,17 +74,21 @@ func TestState_corruptFilesFail(t *testing.T) {
 		{"keys not json", keysFile, "{"},
 		{"keys bad pem", keysFile, `{"version":1,"active_kid":"snk_1","keys":[{"kid":"snk_1","private_key":"nope"}]}`},
 		{"keys no active", keysFile, `{"version":1,"active_kid":"snk_9","keys":[]}`},
-		{"clients not json", clientsFile, "["},
-		{"client without id", clientsFile, `{"version":1,"clients":[{"client_name":"x"}]}`},
+		{"legacy clients not json", legacyClientsFile, "["},
+		{"legacy client without id", legacyClientsFile, `{"version":1,"clients":[{"client_name":"x"}]}`},
+		{"client not json", "clients/m2m_1.json", "["},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
+			if err := os.MkdirAll(filepath.Join(dir, clientsDir), 0o700); err != nil {
+				t.Fatal(err)
+			}
 			if err := os.WriteFile(filepath.Join(dir, tt.file), []byte(tt.content), 0o600); err != nil {
 				t.Fatal(err)
 			}
 			cfg := Config{Issuer: "http://127.0.0.1:9", StateDir: dir}
-			if tt.file == clientsFile {
+			if tt.file != keysFile {
 				cfg.SigningKey = testKeyPEM
 			}
 			if _, err := NewHandler(cfg); !errors.Is(err, ErrState) {

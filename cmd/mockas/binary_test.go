@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"encoding/pem"
+	"fmt"
 	"net"
 	"net/http"
 	"net/url"
@@ -264,7 +265,7 @@ func TestBinary_statePersistsAcrossRestart(t *testing.T) {
 	if code := p.stop(t, syscall.SIGTERM); code != exitOK {
 		t.Fatalf("exit code = %d", code)
 	}
-	for _, f := range []string{"keys.json", "clients.json"} {
+	for _, f := range []string{"keys.json", filepath.Join("clients", id+".json")} {
 		fi, err := os.Stat(filepath.Join(state, f))
 		if err != nil || fi.Mode().Perm() != 0o600 {
 			t.Errorf("%s: %v (mode %v), want a 0600 file", f, err, fi)
@@ -404,6 +405,39 @@ func TestBinary_addressInUse(t *testing.T) {
 	if code != exitFailure || !strings.Contains(stderr, "cannot listen on "+ln.Addr().String()) ||
 		!strings.Contains(stderr, "address already in use") || stdout != "" {
 		t.Errorf("address in use: exit %d, stdout %q, stderr %q; want exit 1 and a clear message", code, stdout, stderr)
+	}
+}
+
+// TestBinary_stateDirOneOwner: a second mockas on the same state directory used to start
+// with its own key and silently lose the first one's registrations.
+func TestBinary_stateDirOneOwner(t *testing.T) {
+	home := t.TempDir()
+	state := filepath.Join(home, "state")
+	first := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
+	code, stdout, stderr := runMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
+	host := strings.TrimPrefix(first.base, "http://")
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, fmt.Sprintf("pid %d", first.cmd.Process.Pid)) ||
+		!strings.Contains(stderr, host) || !strings.Contains(stderr, "in use") {
+		t.Errorf("second owner: exit %d, stdout %q, stderr %q; want exit 1 naming pid %d and %s", code, stdout, stderr, first.cmd.Process.Pid, host)
+	}
+	if code := first.stop(t, syscall.SIGTERM); code != exitOK {
+		t.Fatalf("first exit code = %d", code)
+	}
+	again := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state) // the lock went with the process
+	again.stop(t, syscall.SIGTERM)
+}
+
+// TestBinary_unwritableStateDir: a state directory mockas cannot write stops it at start
+// with a clear error, instead of acknowledging changes it cannot keep.
+func TestBinary_unwritableStateDir(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, "not-a-dir")
+	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runMockas(t, home, "--addr", "127.0.0.1:0", "--state", filepath.Join(file, "state"))
+	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "--ephemeral") || !strings.Contains(stderr, "state directory") {
+		t.Errorf("unwritable state: exit %d, stdout %q, stderr %q; want exit 1 and a clear message", code, stdout, stderr)
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"net"
 	"os"
 	"runtime/debug"
+	"strings"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -60,15 +61,18 @@ func (e *environment) serve(ctx context.Context, o options, cfg mockas.Config, l
 	if cfg.Issuer == "" {
 		cfg.Issuer = listenURL
 	}
+	cfg.ListenAddr = ln.Addr().String()
 	h, err := mockas.NewHandler(cfg)
 	if err != nil {
 		_ = ln.Close()
-		fmt.Fprintf(e.stderr, "mockas: %v\n", err)
+		// The library's errors already start with "mockas: ".
+		fmt.Fprintf(e.stderr, "mockas: %s\n", strings.TrimPrefix(err.Error(), "mockas: "))
 		if errors.Is(err, mockas.ErrInvalidConfig) || errors.Is(err, mockas.ErrIssuerRequired) {
 			return exitUsage
 		}
 		return exitFailure
 	}
+	defer h.Close() // releases the state directory's lock after the last request
 	srv := h.HTTPServer()
 	srv.ErrorLog = slog.NewLogLogger(logger.Handler(), slog.LevelWarn)
 	served := make(chan error, 1)
