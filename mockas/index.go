@@ -63,7 +63,7 @@ func (h *Handler) ClientInfos() []ClientInfo {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for _, id := range h.dynOrder {
-		out = append(out, clientInfo(h.dynamic[id].Client, "registered"))
+		out = append(out, clientInfo(h.dynamic[id].client(), "registered"))
 	}
 	return out
 }

@@ -120,8 +120,12 @@ func openStore(dir string, owner lockOwner, sync func(*os.File) error) (*stateSt
 // probe file, and removes stale temporary files and set-aside client directories.
 func (s *stateStore) claim(owner lockOwner) error {
 	b, _ := json.Marshal(owner)
-	if err := s.lock.Truncate(0); err == nil {
+	err := s.lock.Truncate(0)
+	if err == nil {
 		_, err = s.lock.WriteAt(append(b, '\n'), 0)
+	}
+	if err != nil {
+		return fmt.Errorf("%w %s is not writable: %w (fix its permissions or run with --ephemeral)", ErrState, s.dir, err)
 	}
 	if err := s.cleanStale(); err != nil {
 		return err
