@@ -18,7 +18,7 @@ const Workers = 8
 
 // Execute runs the checks selected by opts.LabelFilter against t without Ginkgo and returns
 // the report, with opts.ExpectedFailures applied. Independent checks run concurrently (at
-// most Workers at a time); checks that need a rate limit run last, sequentially. Errors are
+// most Workers at a time); checks that need a rate limit or a quiet mockas run last, sequentially. Errors are
 // configuration or connection problems (the CLI exits 2), an invalid or empty selection
 // (wrapping ErrNoChecks), or ctx ending before every check ran.
 func Execute(ctx context.Context, t Target, opts Options) (*Report, error) {
@@ -55,7 +55,7 @@ type job struct {
 func executeAll(ctx context.Context, run *check.Run, jobs []job) {
 	var independent, rateLimited []job
 	for _, j := range jobs {
-		if j.def.Needs&check.NeedsRateLimit != 0 {
+		if check.RunsLast(j.def.Needs) {
 			rateLimited = append(rateLimited, j)
 		} else {
 			independent = append(independent, j)

@@ -138,7 +138,7 @@ func (p *ginkgoProcess) declareOnce() {
 func suiteOrder(defs []check.Definition) []check.Definition {
 	out := slices.Clone(defs)
 	slices.SortStableFunc(out, func(a, b check.Definition) int {
-		ra, rb := a.Needs&check.NeedsRateLimit != 0, b.Needs&check.NeedsRateLimit != 0
+		ra, rb := check.RunsLast(a.Needs), check.RunsLast(b.Needs)
 		switch {
 		case ra == rb:
 			return 0

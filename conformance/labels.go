@@ -23,6 +23,10 @@ const (
 	LabelSpec  = "spec"  // every MCP spec version the requirement applies to
 )
 
+// LabelPractice is the one bare label: it marks the checks whose source is established
+// practice rather than a specification, so --label-filter '!practice' runs the spec only.
+const LabelPractice = "practice"
+
 // LabelKeys returns the label vocabulary, in the order Labels emits it.
 func LabelKeys() []string { return []string{LabelID, LabelLevel, LabelArea, LabelMode, LabelSpec} }
 
@@ -39,6 +43,7 @@ func modeNames() []modeName {
 		{check.NeedsMinting, "minting"},
 		{check.NeedsScopes, "scopes"},
 		{check.NeedsRateLimit, "ratelimit"},
+		{check.NeedsQuietAS, "quiet-as"},
 	}
 }
 
@@ -64,6 +69,9 @@ func labelsFor(def check.Definition, allVersions []string) []string {
 		if def.Needs&m.flag != 0 {
 			labels = append(labels, label(LabelMode, m.name))
 		}
+	}
+	if def.Practice {
+		labels = append(labels, LabelPractice)
 	}
 	versions := def.Versions
 	if len(versions) == 0 {

@@ -138,3 +138,32 @@ func TestSuiteOrder(t *testing.T) {
 		t.Error("suiteOrder reordered its input")
 	}
 }
+
+// TestPracticeLabel: practice checks carry the bare "practice" label, so '!practice' keeps a
+// spec-only run and 'practice' selects them alone.
+func TestPracticeLabel(t *testing.T) {
+	spec := def("RS-01", check.MUST, "challenge", check.Anonymous)
+	practice := def("RS-63", check.SHOULD, "errors", check.Anonymous)
+	practice.Practice = true
+	if got := labelsFor(practice, []string{"2025-11-25"}); !containsString(got, LabelPractice) {
+		t.Fatalf("labels of a practice check %v lack %q", got, LabelPractice)
+	}
+	if got := labelsFor(spec, []string{"2025-11-25"}); containsString(got, LabelPractice) {
+		t.Fatalf("labels of a spec check %v carry %q", got, LabelPractice)
+	}
+	for filter, want := range map[string]string{"!practice": "RS-01", "practice": "RS-63"} {
+		got, err := selectDefinitions([]check.Definition{spec, practice}, []string{"2025-11-25"}, filter)
+		if err != nil || len(got) != 1 || got[0].ID != want {
+			t.Errorf("filter %q selected %v (%v), want only %s", filter, got, err, want)
+		}
+	}
+	var n int
+	for _, d := range check.Definitions() {
+		if d.Practice {
+			n++
+		}
+	}
+	if n == 0 {
+		t.Error("no registered check is marked practice")
+	}
+}

@@ -117,7 +117,11 @@ func checksMarkdown(defs []check.Definition) string {
 // writeCheckEntry renders one check.
 func writeCheckEntry(b *strings.Builder, d check.Definition) {
 	fmt.Fprintf(b, "\n#### %s: %s\n\n", d.ID, md(d.Title))
-	fmt.Fprintf(b, "- **Level:** %s\n", d.Level)
+	if d.Practice {
+		fmt.Fprintf(b, "- **Level:** %s — practice, not spec (label `practice`; `--label-filter '!practice'` leaves it out)\n", d.Level)
+	} else {
+		fmt.Fprintf(b, "- **Level:** %s\n", d.Level)
+	}
 	fmt.Fprintf(b, "- **Versions:** %s\n", versionsText(d.Versions))
 	fmt.Fprintf(b, "- **Needs:** %s\n", needsText(d.Needs))
 	fmt.Fprintf(b, "- **Sends:** %s\n", orNone(d.Sends))

@@ -105,6 +105,7 @@ func needsNames(n check.Needs) []string {
 		{check.NeedsMinting, "minting"},
 		{check.NeedsScopes, "scopes"},
 		{check.NeedsRateLimit, "rate-limit"},
+		{check.NeedsQuietAS, "quiet-as"},
 	} {
 		if n&f.flag != 0 {
 			names = append(names, f.name)
@@ -127,6 +128,9 @@ func needsText(n check.Needs) string {
 	}
 	if n&check.NeedsRateLimit != 0 {
 		parts = append(parts, "a declared rate limit (--rate-limit)")
+	}
+	if n&check.NeedsQuietAS != 0 {
+		parts = append(parts, "the mockas control plane (cooperative mode); runs last, alone")
 	}
 	if len(parts) == 0 {
 		return "nothing beyond --url (runs in every mode)"
@@ -179,6 +183,9 @@ func writeExplain(w io.Writer, r check.Requirement, needs check.Needs, defined b
 		fmt.Fprintf(&b, "Needs:       (no check is defined for this requirement yet; it never runs)\n")
 	}
 	fmt.Fprintf(&b, "Verdict:     %s\n", verdictText(r.Level))
+	if r.Practice {
+		fmt.Fprintf(&b, "Source kind: practice, not spec (label practice; --label-filter '!practice' leaves it out)\n")
+	}
 	section := func(title, text string) {
 		if strings.TrimSpace(text) == "" {
 			return

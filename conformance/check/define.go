@@ -20,7 +20,16 @@ const (
 	NeedsMinting                     // crafted tokens from a mockas the target trusts (cooperative mode)
 	NeedsScopes                      // a declared (--scope) or advertised scope requirement
 	NeedsRateLimit                   // a declared rate limit (--rate-limit); runs last
+	// NeedsQuietAS marks a check that changes the mockas's shared state (fault injection) or
+	// counts the requests the target sends it: it needs cooperative mode with a mockas whose
+	// control plane it can use, and runs last, alone, like the rate-limit checks.
+	NeedsQuietAS
 )
+
+// RunsLast reports whether checks with these needs run after every other check, one at a
+// time: bursts against a rate limit, and changes to or counts of the shared mockas state,
+// would otherwise disturb (or be disturbed by) the concurrent checks.
+func RunsLast(n Needs) bool { return n&(NeedsRateLimit|NeedsQuietAS) != 0 }
 
 // Definition is a registered check: its requirement plus the function that probes it.
 type Definition struct {

@@ -53,6 +53,11 @@ type Requirement struct {
 	Sends    string   // what the probe sends
 	Expects  string   // what it expects back
 	Fix      string   // one paragraph: how to fix a failure
+	// Practice marks a check whose source is established practice (the seed document's
+	// Scalekit guidance, OWASP ASVS, the JWT attack playbooks), not a specification. Such a
+	// check is labelled "practice" (deselect the group with --label-filter '!practice') and
+	// is never MUST: it warns or informs, it never fails a run on its own.
+	Practice bool
 }
 
 // AppliesTo reports whether the requirement applies to spec version v (an empty Versions
@@ -144,6 +149,9 @@ func validateRequirement(r Requirement, areas []Area, rank map[string]int) error
 	}
 	if len(r.Refs) == 0 {
 		return fmt.Errorf("no Refs")
+	}
+	if r.Practice && r.Level == MUST {
+		return fmt.Errorf("a practice check cannot be MUST: only a specification makes a FAIL")
 	}
 	for _, ref := range r.Refs {
 		if strings.TrimSpace(ref) == "" {

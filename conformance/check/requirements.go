@@ -15,6 +15,8 @@ const (
 	AreaValidation   = "validation"
 	AreaScope        = "scope"
 	AreaTransport    = "transport"
+	AreaErrors       = "errors"
+	AreaAS           = "as"
 )
 
 var (
@@ -24,10 +26,12 @@ var (
 	areaValidation   = Area{Key: AreaValidation, Title: "Token validation"}
 	areaScope        = Area{Key: AreaScope, Title: "Insufficient scope and step-up"}
 	areaTransport    = Area{Key: AreaTransport, Title: "Transport interplay"}
+	areaErrors       = Area{Key: AreaErrors, Title: "Error responses and what they leak"}
+	areaAS           = Area{Key: AreaAS, Title: "Living with the authorization server (keys, health, revocation)"}
 )
 
 func areaList() []Area {
-	return []Area{areaChallenge, areaPRM, areaPresentation, areaValidation, areaScope, areaTransport}
+	return []Area{areaChallenge, areaPRM, areaPresentation, areaValidation, areaScope, areaTransport, areaErrors, areaAS}
 }
 
 // Probe shapes reused by many rows.
@@ -45,6 +49,7 @@ func requirementTable() []Requirement {
 	t = append(t, validationRequirements()...)
 	t = append(t, scopeRequirements()...)
 	t = append(t, transportRequirements()...)
+	t = append(t, errorRequirements()...)
 	return t
 }
 
