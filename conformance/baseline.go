@@ -15,6 +15,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -103,20 +104,38 @@ func (b *Baseline) Write(w io.Writer) error {
 }
 
 // BaselineFrom returns a baseline accepting every failed and warned check of r, in report
-// order, with the first line of its detail as the reason.
+// order. Each reason is the finding's reason, short and stable across runs: origins (with
+// their ports) and response bodies are left out, so rewriting the baseline does not churn.
 func BaselineFrom(r *Report) *Baseline {
 	b := &Baseline{Entries: []BaselineEntry{}}
 	for _, res := range r.Results {
 		if res.Status != check.StatusFail && res.Status != check.StatusWarn {
 			continue
 		}
-		reason := firstLine(redactText(res.Detail))
+		reason := baselineReason(parseFinding(redactText(res.Detail)).Reason)
 		if reason == "" {
 			reason = fmt.Sprintf("%s %s: %s", strings.ToUpper(string(res.Status)), res.ID, res.Title)
 		}
 		b.Entries = append(b.Entries, BaselineEntry{ID: res.ID, Reason: reason})
 	}
 	return b
+}
+
+// originPattern matches the scheme and authority of an absolute http(s) URL.
+var originPattern = regexp.MustCompile(`https?://[^/\s"'<>]+`)
+
+// baselineReason shortens a finding's reason for a baseline: no origins, no bodies, one
+// line of at most 100 characters.
+func baselineReason(reason string) string {
+	reason = oneLine(reason)
+	if i := strings.Index(reason, "body:"); i >= 0 {
+		reason = strings.TrimRight(reason[:i], " ;,:")
+	}
+	reason = originPattern.ReplaceAllString(reason, "")
+	if lines := wrap(reason, 100, 1); len(lines) > 0 {
+		return lines[0]
+	}
+	return ""
 }
 
 // ids returns the set of IDs in b (nil-safe).

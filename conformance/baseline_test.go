@@ -90,11 +90,23 @@ func TestLoadBaselineFileErrors(t *testing.T) {
 	}
 }
 
+func TestBaselineReason(t *testing.T) {
+	for in, want := range map[string]string{
+		"a valid token was refused.": "a valid token was refused.",
+		"GET http://127.0.0.1:49152/.well-known/oauth-protected-resource answered 500; body: {\"x\":1}": "GET /.well-known/oauth-protected-resource answered 500",
+		strings.Repeat("word ", 40): strings.TrimSpace(strings.Repeat("word ", 20)) + "…",
+	} {
+		if got := baselineReason(in); got != want {
+			t.Errorf("baselineReason(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestBaselineRoundTrip(t *testing.T) {
 	r := syntheticReport()
 	b := BaselineFrom(r)
 	want := []BaselineEntry{
-		{ID: "RS-02", Reason: "sent: POST /mcp without Authorization"},
+		{ID: "RS-02", Reason: "expected 401 with WWW-Authenticate: Bearer"},
 		{ID: "RS-03", Reason: "the challenge has no resource_metadata parameter <script>alert(1)</script>"},
 		{ID: "PRM-01", Reason: "GET /.well-known/oauth-protected-resource returned 404"},
 	}

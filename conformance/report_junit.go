@@ -1,7 +1,8 @@
 package conformance
 
 // This file writes the JUnit XML report: one <testsuite> per area, one <testcase> per check
-// named by its ID, so CI dashboards track a requirement across runs.
+// named by its ID and title (IDs are stable, so CI dashboards track a requirement across
+// runs), with the check's own duration.
 
 import (
 	"encoding/xml"
@@ -100,9 +101,11 @@ type junitSkipped struct {
 }
 
 // WriteJUnit writes the report as JUnit XML: one <testsuite> per area (name = area title,
-// id = area key), one <testcase name="ID" classname="area key"> per check sorted by ID. A
-// fail has a <failure> (type = the level), a skip a <skipped message>, a warn or info passes
-// with its detail in <system-out> (a warn also as the "warning" property).
+// id = area key), one <testcase name="ID title" classname="area key" time="seconds"> per
+// check sorted by ID (e.g. name="RS-26 MUST match the Bearer scheme name
+// case-insensitively" classname="presentation"). A fail has a <failure> (message = the
+// reason, type = the level), a skip a <skipped message>, a warn or info passes with its
+// detail in <system-out> (a warn also as the "warning" property).
 func (r *Report) WriteJUnit(w io.Writer) error {
 	root := junitSuites{Name: r.Tool, Time: seconds(r.Duration)}
 	if root.Name == "" {
@@ -126,10 +129,11 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			took += res.Duration
 			s.Tests++
 			c := junitCase{
-				Name:      res.ID,
+				Name:      strings.TrimSpace(res.ID + " " + res.Title),
 				Classname: g.Key,
 				Time:      seconds(res.Duration),
 				Properties: []junitProperty{
+					{Name: "id", Value: res.ID},
 					{Name: "title", Value: res.Title},
 					{Name: "level", Value: string(res.Level)},
 					{Name: "status", Value: string(res.Status)},
@@ -141,7 +145,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			switch res.Status {
 			case check.StatusFail:
 				s.Failures++
-				msg := firstLine(res.Detail)
+				msg := parseFinding(res.Detail).Reason
 				if r.isExpected(res.ID) {
 					msg = "expected failure (baseline): " + msg
 					c.Properties = append(c.Properties, junitProperty{Name: "expected_failure", Value: "true"})

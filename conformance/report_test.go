@@ -208,13 +208,13 @@ func TestWriteJUnitStructure(t *testing.T) {
 		}
 	}
 	want := []row{
-		{areaChallenge.Title, "RS-01", "challenge", "passed"},
-		{areaChallenge.Title, "RS-02", "challenge", "failure"},
-		{areaChallenge.Title, "RS-03", "challenge", "passed"},
-		{areaPRM.Title, "PRM-01", "prm", "failure"},
-		{areaPRM.Title, "PRM-02", "prm", "passed"},
-		{areaTokens.Title, "TOK-01", "tokens", "skipped:needs minting: run with --mockas"},
-		{areaTokens.Title, "TOK-02", "tokens", "passed"},
+		{areaChallenge.Title, "RS-01 MUST reject a request without credentials", "challenge", "passed"},
+		{areaChallenge.Title, "RS-02 MUST answer 401 with a Bearer challenge", "challenge", "failure"},
+		{areaChallenge.Title, "RS-03 SHOULD include resource_metadata in the challenge", "challenge", "passed"},
+		{areaPRM.Title, "PRM-01 MUST serve protected resource metadata", "prm", "failure"},
+		{areaPRM.Title, "PRM-02 MAY list scopes_supported", "prm", "passed"},
+		{areaTokens.Title, "TOK-01 MUST reject an expired token", "tokens", "skipped:needs minting: run with --mockas"},
+		{areaTokens.Title, "TOK-02 MUST accept a valid token", "tokens", "passed"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("test cases (-want +got):\n%s", diff)

@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -47,6 +48,29 @@ type Options struct {
 	// GinkgoOutput receives the Ginkgo reporter's own progress output during RunSuite
 	// (succinct, no colour); nil discards it, since the caller prints the report.
 	GinkgoOutput io.Writer
+	// SARIFPath, when set, is where Run writes a SARIF 2.1.0 log of its report (see
+	// WithSARIF); SARIF tunes it.
+	SARIFPath string
+	SARIF     SARIFOptions
+}
+
+// writeFiles writes the report files the options ask for (the SARIF log).
+func (o Options) writeFiles(r *Report) error {
+	if o.SARIFPath == "" {
+		return nil
+	}
+	f, err := os.Create(o.SARIFPath)
+	if err != nil {
+		return fmt.Errorf("SARIF report: %w", err)
+	}
+	if err := r.WriteSARIF(f, o.SARIF); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("SARIF report: %w", err)
+	}
+	return nil
 }
 
 // Option sets one field of Options for Run.

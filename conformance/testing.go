@@ -74,11 +74,17 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	// after them, so the executor has finished by the time t's cleanups run.
 	t.Cleanup(func() {
 		<-done
-		if o.OnReport != nil {
+		if o.OnReport != nil || o.SARIFPath != "" {
 			mu.Lock()
 			rs := reportOrder(defs, results)
 			mu.Unlock()
-			o.OnReport(newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures))
+			r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures)
+			if o.OnReport != nil {
+				o.OnReport(r)
+			}
+			if err := o.writeFiles(r); err != nil {
+				t.Errorf("conformance: %v", err)
+			}
 		}
 	})
 }

@@ -21,9 +21,13 @@
 #   EXPECTED_FAILURES  optional  baseline YAML file
 #   REPORT_DIR         optional  where reports go (default ./mcp-conform-reports)
 #   WAIT_SECONDS       optional  how long to wait for mockas and the server (default 120)
+#   SARIF_LOCATION     optional  repository-relative file the SARIF results point at (GitHub
+#                                code scanning shows only results located in a file), e.g.
+#                                .github/workflows/ci.yml; default: the target URL
 #   MCP_CONFORM_SRC    optional  path of this repository (default: the script's parent directory)
 #
-# REPORT_DIR receives: mcp-conform.json, mcp-conform.xml (JUnit), mcp-conform.html, summary.md
+# REPORT_DIR receives: mcp-conform.json, mcp-conform.xml (JUnit), mcp-conform.html,
+# mcp-conform.sarif (SARIF 2.1.0, for code scanning), summary.md
 # (Markdown: counts and failed checks), outputs.txt (key=value: pass, fail, warn, skip, info,
 # total, failed, unexpected, exit-code), mockas.log and server.log. Whatever goes wrong before
 # the suite runs (missing setting, build failure, busy port, server never answering) exits 2.
@@ -38,7 +42,7 @@ log() { echo "mcp-conform-ci: $*"; }
 
 mkdir -p "$REPORT_DIR"
 REPORT_DIR="$(cd "$REPORT_DIR" && pwd)"
-rm -f "$REPORT_DIR"/mcp-conform.{json,xml,html} "$REPORT_DIR"/summary.md "$REPORT_DIR"/outputs.txt
+rm -f "$REPORT_DIR"/mcp-conform.{json,xml,html,sarif} "$REPORT_DIR"/summary.md "$REPORT_DIR"/outputs.txt
 BIN="$(mktemp -d)"
 pids=()
 cleanup() {
@@ -141,7 +145,9 @@ wait_http "$MCP_URL" "$server_pid" || { show_log "$REPORT_DIR/server.log"; finis
 log "server answering at $MCP_URL"
 
 args=(run --url "$MCP_URL" --mockas "$MOCKAS_URL"
-  --json "$REPORT_DIR/mcp-conform.json" --junit "$REPORT_DIR/mcp-conform.xml" --html "$REPORT_DIR/mcp-conform.html")
+  --json "$REPORT_DIR/mcp-conform.json" --junit "$REPORT_DIR/mcp-conform.xml" --html "$REPORT_DIR/mcp-conform.html"
+  --sarif "$REPORT_DIR/mcp-conform.sarif")
+if [ -n "${SARIF_LOCATION:-}" ]; then args+=(--sarif-location "$SARIF_LOCATION"); fi
 for s in ${SCOPES:-}; do args+=(--scope "$s"); done
 if [ -n "${RATE_LIMIT:-}" ]; then args+=(--rate-limit "$RATE_LIMIT"); fi
 if [ -n "${SPEC_VERSION:-}" ]; then args+=(--spec-version "$SPEC_VERSION"); fi

@@ -5,6 +5,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 )
 
@@ -26,7 +28,7 @@ func TestCLI_main_usageErrors(t *testing.T) {
 	}{
 		{"no subcommand", nil, nil, "Subcommands:"},
 		{"unknown subcommand", nil, []string{"frobnicate"}, `unknown subcommand "frobnicate"`},
-		{"unknown flag", nil, []string{"run", "--url", u, "--frobnicate"}, "flag provided but not defined: -frobnicate"},
+		{"unknown flag", nil, []string{"run", "--url", u, "--frobnicate"}, "flag provided but not defined: --frobnicate"},
 		{"missing url", nil, []string{"run"}, "--url is required"},
 		{"relative url", nil, []string{"run", "--url", "/mcp"}, "not an absolute http(s) URL"},
 		{"positional argument", nil, []string{"run", "--url", u, "extra"}, `unexpected argument "extra"`},
@@ -41,6 +43,10 @@ func TestCLI_main_usageErrors(t *testing.T) {
 		{"serve-mockas port zero", nil, []string{"run", "--url", u, "--serve-mockas", "127.0.0.1:0"}, "port must be"},
 		{"bad spec version", nil, []string{"run", "--url", u, "--spec-version", "2024-11-05"}, "want one of auto"},
 		{"bad timeout", nil, []string{"run", "--url", u, "--timeout", "-1s"}, "must be positive"},
+		{"timeout word", nil, []string{"run", "--url", u, "--timeout", "soon"}, "--timeout: want a duration such as 5s, 500ms or 2m (a bare number means seconds)"},
+		{"two reports on stdout", nil, []string{"run", "--url", u, "--json", "-", "--sarif", "-"}, "only one report can be written to standard output"},
+		{"baseline on stdout", nil, []string{"run", "--url", u, "--write-baseline", "-"}, "--write-baseline needs a file name"},
+		{"absolute sarif location", nil, []string{"run", "--url", u, "--sarif-location", "/etc/ci.yml"}, "want a path relative to the repository root"},
 		{"empty token env", nil, []string{"run", "--url", u, "--token-env", "MCP_TOKEN"}, "environment variable MCP_TOKEN is empty or unset"},
 		{"empty header env", nil, []string{"run", "--url", u, "--header-env", "GW"}, "environment variable GW is empty or unset"},
 		{"malformed header env", map[string]string{"GW": "no colon here"}, []string{"run", "--url", u, "--header-env", "GW"}, `want "Header-Name: value" in GW`},
@@ -62,6 +68,82 @@ func TestCLI_main_usageErrors(t *testing.T) {
 			}
 			if r.stdout != "" {
 				t.Errorf("stdout is not empty on a usage error:\n%s", r.stdout)
+			}
+			// The error and one line pointing at --help, not the whole usage text.
+			if n := strings.Count(r.stderr, "\n"); len(tt.args) > 0 && n > 2 {
+				t.Errorf("a usage error printed %d lines, want the error and a pointer to --help:\n%s", n, r.stderr)
+			}
+			if len(tt.args) > 0 && !strings.Contains(r.stderr, "--help") && !strings.Contains(r.stderr, `"mcp-conform list" shows`) {
+				t.Errorf("stderr does not point at --help:\n%s", r.stderr)
+			}
+		})
+	}
+}
+
+func TestParseDuration(t *testing.T) {
+	for in, want := range map[string]time.Duration{
+		"5": 5 * time.Second, "0.5": 500 * time.Millisecond, "5s": 5 * time.Second, "1m30s": 90 * time.Second, " 250ms ": 250 * time.Millisecond,
+	} {
+		if got, err := parseDuration(in); err != nil || got != want {
+			t.Errorf("parseDuration(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, in := range []string{"", "soon", "5 seconds", "1e30"} {
+		if _, err := parseDuration(in); err == nil {
+			t.Errorf("parseDuration(%q): no error", in)
+		}
+	}
+}
+
+func TestCLI_timeoutInSeconds(t *testing.T) {
+	var f runFlags
+	fs := newRunFlagSet(&f)
+	if err := fs.Parse([]string{"--url", "http://127.0.0.1:1/mcp", "--timeout", "3"}); err != nil {
+		t.Fatal(err)
+	}
+	if f.timeout != 3*time.Second {
+		t.Errorf("--timeout 3 = %v, want 3s", f.timeout)
+	}
+}
+
+func TestExitReasons(t *testing.T) {
+	results := func(statuses ...string) []check.Result {
+		var rs []check.Result
+		for i, s := range statuses {
+			rs = append(rs, check.Result{ID: fmt.Sprintf("RS-%02d", i+1), Status: check.Status(s)})
+		}
+		return rs
+	}
+	tests := []struct {
+		name     string
+		report   conformance.Report
+		strict   bool
+		wantCode int
+		want     string
+	}{
+		{"clean", conformance.Report{Results: results("pass", "skip")}, false, 0, "no check failed"},
+		{"warnings tolerated", conformance.Report{Results: results("pass", "warn")}, false, 0,
+			"no check failed; 1 warning (RS-02) (--strict fails on warnings)"},
+		{"strict and warnings", conformance.Report{Results: results("warn", "warn", "warn")}, true, 1,
+			"--strict and 3 warnings (RS-01, RS-02, RS-03)"},
+		{"failures", conformance.Report{Results: results("fail", "pass", "fail")}, false, 1, "2 failures (RS-01, RS-03)"},
+		{"expected by the baseline", conformance.Report{Results: results("fail", "pass"), Expected: []string{"RS-01"}}, false, 0,
+			"no check failed; 1 failure (RS-01) expected by the baseline"},
+		{"warning expected too", conformance.Report{Results: results("fail", "warn"), Expected: []string{"RS-01", "RS-02"}}, false, 0,
+			"no check failed; 1 failure (RS-01) and 1 warning (RS-02) expected by the baseline"},
+		{"stale with strict", conformance.Report{Results: results("pass"), Stale: []string{"RS-01"}}, true, 1,
+			"--strict and 1 stale baseline entry (RS-01)"},
+		{"many", conformance.Report{Results: results("fail", "fail", "fail", "fail", "fail", "fail", "fail", "fail")}, false, 1,
+			"8 failures (RS-01, RS-02, RS-03, RS-04, RS-05, RS-06, … 2 more)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, reasons := exitReasons(&tt.report, tt.strict)
+			if got := strings.Join(reasons, "; "); code != tt.wantCode || got != tt.want {
+				t.Errorf("exitReasons = %d %q, want %d %q", code, got, tt.wantCode, tt.want)
+			}
+			if rc := tt.report.ExitCode(tt.strict); rc != code {
+				t.Errorf("exitReasons says %d, Report.ExitCode %d", code, rc)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -81,15 +82,68 @@ func (c *cli) parse(fs *flagSet, args []string) (code int, done bool) {
 		fs.usage(c.stdout)
 		return exitOK, true
 	default:
-		return c.usageError(fs, err), true
+		return c.usageError(fs, errors.New(doubleDash(err.Error()))), true
 	}
 }
 
-// usageError reports a usage error followed by the subcommand's usage and returns exit code 2.
+// doubleDash rewrites the flag package's "-name" in its parse errors to the "--name" the
+// usage text shows ("flag provided but not defined: --frobnicate").
+func doubleDash(msg string) string {
+	for _, prefix := range []string{"not defined: -", "for flag -", "needs an argument: -", "for -"} {
+		if i := strings.Index(msg, prefix); i >= 0 && !strings.HasPrefix(msg[i+len(prefix):], "-") {
+			j := i + len(prefix)
+			return msg[:j] + "-" + msg[j:]
+		}
+	}
+	return msg
+}
+
+// usageError reports a usage error and where the usage is, and returns exit code 2. The
+// whole usage text is not printed: it would scroll the one line that matters out of sight.
 func (c *cli) usageError(fs *flagSet, err error) int {
-	fmt.Fprintf(c.stderr, "mcp-conform %s: %v\n\n", fs.Name(), err)
-	fs.usage(c.stderr)
+	fmt.Fprintf(c.stderr, "mcp-conform %s: %v\n", fs.Name(), err)
+	fmt.Fprintf(c.stderr, "Run 'mcp-conform %s --help' for usage.\n", fs.Name())
 	return exitUsage
+}
+
+// durationVar defines a duration flag that also accepts a bare number of seconds ("5" is
+// 5s), since that is what people type for a timeout.
+func (fs *flagSet) durationVar(p *time.Duration, name string, value time.Duration, usage string) {
+	*p = value
+	fs.Var((*durationValue)(p), name, usage)
+}
+
+// durationValue is a time.Duration flag.Value accepting Go durations and bare seconds.
+type durationValue time.Duration
+
+// String implements flag.Value.
+func (d *durationValue) String() string { return time.Duration(*d).String() }
+
+// Set implements flag.Value.
+func (d *durationValue) Set(v string) error {
+	parsed, err := parseDuration(v)
+	if err != nil {
+		return err
+	}
+	*d = durationValue(parsed)
+	return nil
+}
+
+// parseDuration parses a Go duration ("5s", "1m30s", "500ms") or a bare number of seconds
+// ("5", "0.5").
+func parseDuration(v string) (time.Duration, error) {
+	v = strings.TrimSpace(v)
+	if secs, err := strconv.ParseFloat(v, 64); err == nil {
+		if secs > float64(math.MaxInt64)/float64(time.Second) || secs < -float64(math.MaxInt64)/float64(time.Second) {
+			return 0, fmt.Errorf("%q: out of range", v)
+		}
+		return time.Duration(secs * float64(time.Second)), nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, errors.New("want a duration such as 5s, 500ms or 2m (a bare number means seconds)")
+	}
+	return d, nil
 }
 
 // stringList is a repeatable string flag (--header-env NAME, …).
@@ -173,7 +227,7 @@ func parseRateLimit(v string) (*check.RateLimit, error) {
 	if per != "" && !strings.ContainsAny(per[:1], "0123456789.") {
 		per = "1" + per
 	}
-	d, err := time.ParseDuration(per)
+	d, err := parseDuration(per)
 	if err != nil {
 		return nil, fmt.Errorf("%q: period: %w", v, err)
 	}

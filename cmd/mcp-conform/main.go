@@ -50,6 +50,9 @@ type cli struct {
 	getenv func(string) string
 	// color enables ANSI colour in the console report (stdout is a terminal, NO_COLOR unset).
 	color bool
+	// stderrColor is color for stderr, where the console report goes when a report is
+	// written to stdout.
+	stderrColor bool
 }
 
 // command is one subcommand.
@@ -79,10 +82,11 @@ func commands() []command {
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	c := &cli{
-		stdout: os.Stdout,
-		stderr: os.Stderr,
-		getenv: os.Getenv,
-		color:  isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == "",
+		stdout:      os.Stdout,
+		stderr:      os.Stderr,
+		getenv:      os.Getenv,
+		color:       isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == "",
+		stderrColor: isTerminal(os.Stderr) && os.Getenv("NO_COLOR") == "",
 	}
 	code := c.main(ctx, os.Args[1:])
 	stop()
@@ -119,7 +123,7 @@ func (c *cli) main(ctx context.Context, args []string) int {
 		}
 	}
 	c.errorf("unknown subcommand %q", name)
-	c.topUsage(c.stderr)
+	fmt.Fprintf(c.stderr, "Run 'mcp-conform --help' for the list of subcommands.\n")
 	return exitUsage
 }
 

@@ -195,7 +195,8 @@ each step returned and what is wrong:
 Requests are bounded (timeout, 1 MiB bodies, redirects reported, never followed) and go only
 to the target and to URLs it advertises. No token is sent.`)
 	target := fs.String("url", "", "the MCP endpoint (required), e.g. http://127.0.0.1:3000/mcp")
-	timeout := fs.Duration("timeout", 5*time.Second, "per-request timeout")
+	timeout := new(time.Duration)
+	fs.durationVar(timeout, "timeout", 5*time.Second, "per-request timeout, a `DURATION` such as 5s or 500ms (a bare number is seconds)")
 	var headerEnv stringList
 	fs.Var(&headerEnv, "header-env", "environment variable `NAME` holding \"Header-Name: value\" sent to the target (repeatable)")
 	fs.notes = `Exit codes: 0 every step OK (warnings allowed), 1 a step FAILed, 2 usage error or the target

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,7 +35,8 @@ type runFlags struct {
 	rateLimit                                rateLimitFlag
 	strict                                   bool
 	progress                                 bool
-	jsonPath, junitPath, htmlPath            string
+	jsonPath, junitPath, htmlPath, sarifPath string
+	sarifLocation                            string
 	expectedFailures, writeBaseline          string
 	labelFilter                              string
 	timeout                                  time.Duration
@@ -61,13 +63,15 @@ Modes:
 	fs.Var(&f.rateLimit, "rate-limit", "declared rate limit per client, as `N/DURATION` (e.g. 5/1s)")
 	fs.BoolVar(&f.strict, "strict", false, "treat warnings (SHOULD violations, stale baseline entries) as failures")
 	fs.BoolVar(&f.progress, "progress", false, "show Ginkgo's own progress output on standard error while the suite runs")
-	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to `FILE`")
+	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to `FILE` (\"-\": standard output; the console report then goes to standard error)")
 	fs.StringVar(&f.junitPath, "junit", "", "write a JUnit XML report to `FILE`")
 	fs.StringVar(&f.htmlPath, "html", "", "write an HTML report to `FILE`")
+	fs.StringVar(&f.sarifPath, "sarif", "", "write a SARIF 2.1.0 log (GitHub code scanning) to `FILE`")
+	fs.StringVar(&f.sarifLocation, "sarif-location", "", "repository-relative `PATH` the SARIF results point at, e.g. .github/workflows/ci.yml\n(GitHub shows only results located in a file; default: the target URL)")
 	fs.StringVar(&f.expectedFailures, "expected-failures", "", "baseline `FILE` of check IDs expected to fail")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write this run's failures as a baseline to `FILE`")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'level:MUST && area:challenge'")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout")
+	fs.durationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout, a `DURATION` such as 5s or 500ms (a bare number is seconds)")
 	fs.StringVar(&f.tokenEnv, "token-env", "", "read a valid access token from environment variable `NAME` (never pass it as an argument)")
 	fs.Var(&f.headerEnv, "header-env", "environment variable `NAME` holding \"Header-Name: value\" sent on every request (repeatable)")
 	fs.notes = `Exit codes:
@@ -107,7 +111,13 @@ func runCmd(ctx context.Context, c *cli, args []string) int {
 		defer stop()
 	}
 
-	fmt.Fprintf(c.stdout, "mode: %s\n", modeLine(target))
+	// A report written to standard output ("--json -") owns it: the console report goes to
+	// standard error instead, so the machine-readable document stays parseable.
+	console, color := c.stdout, c.color
+	if f.stdoutReport() != "" {
+		console, color = c.stderr, c.stderrColor
+	}
+	fmt.Fprintf(console, "mode: %s\n", modeLine(target))
 	if f.progress {
 		opts.GinkgoOutput = c.stderr
 	}
@@ -115,14 +125,124 @@ func runCmd(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.runError(target, opts, err)
 	}
-	if err := report.WriteConsole(c.stdout, c.color); err != nil {
+	if err := report.WriteConsole(console, color); err != nil {
 		c.errorf("writing the console report: %v", err)
 	}
-	if err := f.writeReports(report); err != nil {
+	if err := f.writeReports(report, c.stdout); err != nil {
 		c.errorf("%v", err)
 		return exitUsage
 	}
-	return report.ExitCode(f.strict)
+	if f.writeBaseline != "" {
+		// The baseline was asked for to accept today's failures: writing it is the success.
+		n := len(conformance.BaselineFrom(report).Entries)
+		fmt.Fprintf(console, "exit 0: wrote %s with %d %s (--write-baseline)\n", f.writeBaseline, n, plural(n, "entry", "entries"))
+		return exitOK
+	}
+	code, reasons := exitReasons(report, f.strict)
+	fmt.Fprintf(console, "exit %d: %s\n", code, strings.Join(reasons, "; "))
+	return code
+}
+
+// stdoutReport returns the flag of the report written to standard output ("-"), or "".
+func (f *runFlags) stdoutReport() string {
+	for _, r := range f.reportFiles() {
+		if r.path == "-" {
+			return r.flag
+		}
+	}
+	return ""
+}
+
+// sarifOptions maps the --sarif-location flag.
+func (f *runFlags) sarifOptions() conformance.SARIFOptions {
+	return conformance.SARIFOptions{Location: filepath.ToSlash(f.sarifLocation)}
+}
+
+// reportFile is one report flag and the path it names.
+type reportFile struct{ flag, path string }
+
+// reportFiles lists the report flags (the baseline excluded), in the order they are written.
+func (f *runFlags) reportFiles() []reportFile {
+	return []reportFile{{"--json", f.jsonPath}, {"--junit", f.junitPath}, {"--html", f.htmlPath}, {"--sarif", f.sarifPath}}
+}
+
+// exitReasons returns the exit code the report implies and why, in words a CI log reader
+// acts on: "2 failures (RS-02, RS-03)", "--strict and 3 warnings (…)", "1 failure expected
+// by the baseline (RS-05)". It agrees with Report.ExitCode.
+func exitReasons(r *conformance.Report, strict bool) (int, []string) {
+	expected := map[string]bool{}
+	for _, id := range r.Expected {
+		expected[id] = true
+	}
+	var fails, warns, xfails, xwarns []string
+	for _, res := range r.Results {
+		switch {
+		case expected[res.ID] && res.Status == check.StatusWarn:
+			xwarns = append(xwarns, res.ID)
+		case expected[res.ID]:
+			xfails = append(xfails, res.ID)
+		case res.Status == check.StatusFail:
+			fails = append(fails, res.ID)
+		case res.Status == check.StatusWarn:
+			warns = append(warns, res.ID)
+		}
+	}
+	var reasons []string
+	if len(fails) > 0 {
+		reasons = append(reasons, countIDs(len(fails), "failure", "failures", fails))
+	}
+	if strict && len(warns) > 0 {
+		reasons = append(reasons, "--strict and "+countIDs(len(warns), "warning", "warnings", warns))
+	}
+	if strict && len(r.Stale) > 0 {
+		reasons = append(reasons, "--strict and "+countIDs(len(r.Stale), "stale baseline entry", "stale baseline entries", r.Stale))
+	}
+	code := exitOK
+	if len(reasons) > 0 {
+		code = exitFail
+	} else {
+		reasons = append(reasons, "no check failed")
+		if len(warns) > 0 {
+			reasons = append(reasons, countIDs(len(warns), "warning", "warnings", warns)+" (--strict fails on warnings)")
+		}
+		if len(r.Stale) > 0 {
+			reasons = append(reasons, countIDs(len(r.Stale), "stale baseline entry", "stale baseline entries", r.Stale)+" (remove it from the baseline)")
+		}
+	}
+	var xs []string
+	if len(xfails) > 0 {
+		xs = append(xs, countIDs(len(xfails), "failure", "failures", xfails))
+	}
+	if len(xwarns) > 0 {
+		xs = append(xs, countIDs(len(xwarns), "warning", "warnings", xwarns))
+	}
+	if len(xs) > 0 {
+		reasons = append(reasons, strings.Join(xs, " and ")+" expected by the baseline")
+	}
+	if got := r.ExitCode(strict); got != code {
+		// The two must agree; if they ever drift, the report's verdict wins.
+		code = got
+	}
+	return code, reasons
+}
+
+// countIDs renders "2 failures (RS-02, RS-03)", listing at most six IDs.
+func countIDs(n int, one, many string, ids []string) string {
+	const maxIDs = 6
+	list := ids
+	more := ""
+	if len(list) > maxIDs {
+		list, more = list[:maxIDs], fmt.Sprintf(", … %d more", len(ids)-maxIDs)
+	}
+	return fmt.Sprintf("%d %s (%s%s)", n, plural(n, one, many), strings.Join(list, ", "), more)
+}
+
+// plural returns one when n is 1, else many.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }
 
 // build validates the flags and maps them to the conformance target and options. Secrets are
@@ -151,6 +271,21 @@ func (f *runFlags) build(getenv func(string) string) (conformance.Target, confor
 	}
 	if !slices.Contains(specVersions, f.specVersion) {
 		return t, o, fmt.Errorf("--spec-version %q: want one of %s", f.specVersion, strings.Join(specVersions, ", "))
+	}
+	stdout := 0
+	for _, r := range f.reportFiles() {
+		if r.path == "-" {
+			stdout++
+		}
+	}
+	if stdout > 1 {
+		return t, o, errors.New("only one report can be written to standard output (\"-\")")
+	}
+	if f.writeBaseline == "-" {
+		return t, o, errors.New("--write-baseline needs a file name")
+	}
+	if f.sarifLocation != "" && (filepath.IsAbs(f.sarifLocation) || strings.Contains(f.sarifLocation, "://")) {
+		return t, o, fmt.Errorf("--sarif-location %q: want a path relative to the repository root, e.g. .github/workflows/ci.yml", f.sarifLocation)
 	}
 	if f.timeout <= 0 {
 		return t, o, fmt.Errorf("--timeout %s: must be positive", f.timeout)
@@ -332,23 +467,32 @@ func isUnreachable(err error) bool {
 	return false
 }
 
-// writeReports writes the requested report files and baseline.
-func (f *runFlags) writeReports(r *conformance.Report) error {
-	files := []struct {
-		flag, path string
-		write      func(io.Writer) error
-	}{
-		{"--json", f.jsonPath, r.WriteJSON},
-		{"--junit", f.junitPath, r.WriteJUnit},
-		{"--html", f.htmlPath, r.WriteHTML},
-		{"--write-baseline", f.writeBaseline, conformance.BaselineFrom(r).Write},
+// writeReports writes the requested report files and baseline; a report whose path is "-"
+// goes to stdout.
+func (f *runFlags) writeReports(r *conformance.Report, stdout io.Writer) error {
+	writers := map[string]func(io.Writer) error{
+		"--json":  r.WriteJSON,
+		"--junit": r.WriteJUnit,
+		"--html":  r.WriteHTML,
+		"--sarif": func(w io.Writer) error { return r.WriteSARIF(w, f.sarifOptions()) },
 	}
+	files := append(f.reportFiles(), reportFile{"--write-baseline", f.writeBaseline})
 	var errs []error
 	for _, file := range files {
-		if file.path == "" {
+		write := writers[file.flag]
+		if file.flag == "--write-baseline" {
+			write = conformance.BaselineFrom(r).Write
+		}
+		switch file.path {
+		case "":
+			continue
+		case "-":
+			if err := write(stdout); err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", file.flag, err))
+			}
 			continue
 		}
-		if err := writeFile(file.path, file.write); err != nil {
+		if err := writeFile(file.path, write); err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", file.flag, err))
 		}
 	}

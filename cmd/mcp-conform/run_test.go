@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -83,11 +84,33 @@ func TestRun_correctFixture(t *testing.T) {
 	e := newFixture(t, fixtures.Broken{})
 	dir := t.TempDir()
 	jsonPath, junitPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
-	args := e.cooperativeArgs("--json", jsonPath, "--junit", junitPath, "--html", htmlPath)
+	sarifPath := filepath.Join(dir, "r.sarif")
+	args := e.cooperativeArgs("--json", jsonPath, "--junit", junitPath, "--html", htmlPath,
+		"--sarif", sarifPath, "--sarif-location", ".github/workflows/ci.yml")
 	r := runBinary(t, nil, args...)
 	wantCode(t, r, exitOK, args...)
 	if want := "mode: cooperative (mockas " + e.as.URL + ")\n"; !strings.HasPrefix(r.stdout, want) {
 		t.Errorf("stdout does not start with %q:\n%s", want, tail(r.stdout))
+	}
+	if !strings.HasSuffix(r.stdout, "\nexit 0: no check failed\n") && !strings.Contains(r.stdout, "\nexit 0: no check failed; ") {
+		t.Errorf("stdout does not end with the exit reason:\n%s", tail(r.stdout))
+	}
+	sarif, err := os.ReadFile(sarifPath)
+	if err != nil {
+		t.Fatalf("--sarif: %v", err)
+	}
+	var log struct {
+		Version string `json:"version"`
+		Runs    []struct {
+			Tool struct {
+				Driver struct {
+					Rules []struct{ ID string } `json:"rules"`
+				} `json:"driver"`
+			} `json:"tool"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal(sarif, &log); err != nil || log.Version != "2.1.0" || len(log.Runs) != 1 || len(log.Runs[0].Tool.Driver.Rules) == 0 {
+		t.Errorf("--sarif wrote no SARIF 2.1.0 log with rules (%v):\n%.400s", err, sarif)
 	}
 	for _, p := range []string{junitPath, htmlPath} {
 		if fi, err := os.Stat(p); err != nil || fi.Size() == 0 {
@@ -199,7 +222,11 @@ func TestRun_brokenFixtureAndBaselines(t *testing.T) {
 
 	args := e.cooperativeArgs("--write-baseline", baseline)
 	r := runBinary(t, nil, args...)
-	wantCode(t, r, exitFail, args...)
+	// Writing the baseline is what was asked: it succeeds although checks failed.
+	wantCode(t, r, exitOK, args...)
+	if want := "exit 0: wrote " + baseline; !strings.Contains(r.stdout, want) {
+		t.Errorf("stdout does not say %q:\n%s", want, tail(r.stdout))
+	}
 	data, err := os.ReadFile(baseline)
 	if err != nil {
 		t.Fatalf("--write-baseline: %v", err)
@@ -210,9 +237,24 @@ func TestRun_brokenFixtureAndBaselines(t *testing.T) {
 		}
 	}
 
-	t.Run("expected failures listed", func(t *testing.T) {
-		args := e.cooperativeArgs("--expected-failures", baseline)
-		wantCode(t, runBinary(t, nil, args...), exitOK, args...)
+	if strings.Contains(string(data), "127.0.0.1") || strings.Contains(string(data), "body:") {
+		t.Errorf("the baseline's reasons carry ports or bodies:\n%s", data)
+	}
+
+	t.Run("expected failures listed, JSON on stdout", func(t *testing.T) {
+		args := e.cooperativeArgs("--expected-failures", baseline, "--json", "-")
+		r := runBinary(t, nil, args...)
+		wantCode(t, r, exitOK, args...)
+		var doc struct {
+			Tool string `json:"tool"`
+		}
+		if err := json.Unmarshal([]byte(r.stdout), &doc); err != nil || doc.Tool != "mcp-conform" {
+			t.Errorf("--json - did not leave a JSON document alone on stdout (%v):\n%s", err, tail(r.stdout))
+		}
+		want := regexp.MustCompile(`\nexit 0: no check failed; \d+ failures? \([^)]*` + regexp.QuoteMeta(broken.ExpectFail[0]) + `[^)]*\).* expected by the baseline\n`)
+		if !want.MatchString(r.stderr) {
+			t.Errorf("stderr lacks the console report's exit reason %q:\n%s", want, tail(r.stderr))
+		}
 	})
 
 	t.Run("stale entry", func(t *testing.T) {

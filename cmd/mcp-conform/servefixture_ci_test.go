@@ -130,7 +130,8 @@ func runAction(t *testing.T, inputs map[string]string) actionRun {
 		env := append(os.Environ(),
 			"GITHUB_ACTIONS=true", "CI=true", "NO_COLOR=1", execEnv+"=1",
 			"GITHUB_WORKSPACE="+workspace, "GITHUB_ACTION_PATH="+actionDir,
-			"GITHUB_OUTPUT="+outFile, "GITHUB_STEP_SUMMARY="+summaryFile)
+			"GITHUB_OUTPUT="+outFile, "GITHUB_STEP_SUMMARY="+summaryFile,
+			"GITHUB_WORKFLOW_REF=octo/server/.github/workflows/conformance.yml@refs/pull/7/merge")
 		for k, v := range st.Env {
 			env = append(env, k+"="+eval(v))
 		}
@@ -242,9 +243,18 @@ func TestCIAction_stepsWithGitHubEnvironment(t *testing.T) {
 			if o["pass"] == "0" || o["total"] == "0" {
 				t.Errorf("outputs count no check: %v", o)
 			}
-			for _, f := range []string{"mcp-conform.json", "mcp-conform.xml", "mcp-conform.html", "summary.md"} {
+			for _, f := range []string{"mcp-conform.json", "mcp-conform.xml", "mcp-conform.html", "mcp-conform.sarif", "summary.md"} {
 				if fi, err := os.Stat(filepath.Join(o["report-dir"], f)); err != nil || fi.Size() == 0 {
 					t.Errorf("report %s missing or empty in %q: %v", f, o["report-dir"], err)
+				}
+			}
+			// The SARIF results point at the calling workflow, so code scanning can show them.
+			if o["sarif-file"] != filepath.Join(o["report-dir"], "mcp-conform.sarif") {
+				t.Errorf("output sarif-file %q, want the report directory's mcp-conform.sarif", o["sarif-file"])
+			}
+			if tt.exitCode == "1" {
+				if s := readText(t, o["sarif-file"]); !strings.Contains(s, `"uri": ".github/workflows/conformance.yml"`) {
+					t.Errorf("the SARIF results do not point at the workflow file:\n%.2000s", s)
 				}
 			}
 		})

@@ -93,8 +93,8 @@ is visible to other users of the machine and lands in shell history.`)
 	fs.Var(&f.audience, "audience", "accept aud `AUD`: the MCP server URL or its resource id (repeatable: any of them)")
 	fs.Var(&f.scopes, "require-scope", "a `SCOPE` the token must carry (repeatable)")
 	fs.StringVar(&f.tokenEnv, "token-env", "", "read the token from environment variable `NAME`")
-	fs.DurationVar(&f.clockSkew, "clock-skew", 0, "clock skew allowed on exp and nbf (Scalekit's Go, Node and Python SDKs allow none)")
-	fs.DurationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout for the metadata and JWKS")
+	fs.durationVar(&f.clockSkew, "clock-skew", 0, "clock skew allowed on exp and nbf, a `DURATION` such as 30s (Scalekit's Go, Node and Python SDKs allow none)")
+	fs.durationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout for the metadata and JWKS, a `DURATION` such as 5s (a bare number is seconds)")
 	fs.notes = `Exit codes: 0 no FAIL, 1 a check FAILed, 2 usage error (no token, bad flag) or the issuer
 cannot be reached.
 
