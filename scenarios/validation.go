@@ -254,6 +254,11 @@ func init() {
 	// token names for itself (jwk, jku, x5u) or a kid used as a file path must not be trusted.
 	check.Define("RS-38", check.Anonymous, rs38KeyInjection)
 
+	// RFC 7515 §4.1.1: alg "MUST be present"; RFC 8725 §2.1 lists signature stripping and
+	// weak keys among the attacks; RFC 9068 §4: "The resource server MUST use the keys
+	// provided by the authorization server" (an empty HMAC secret is none of them).
+	check.Define("RS-66", check.Anonymous, rs66PlaybookTokens)
+
 	// RFC 7515 §5.2 step 10: "If none of the validations in step 9 succeeded, then the JWS MUST
 	// be considered invalid."; MCP 2025-11-25 §9.2: "Invalid or expired tokens MUST receive a
 	// HTTP 401 response."
@@ -329,8 +334,9 @@ func init() {
 
 // rs38KeyInjection sends tokens that bring their own verification key (embedded jwk, jku,
 // x5u pointing at a listener the tool runs) or use kid as a path (HS256 with an empty key).
-// Any 2xx is a violation; so is any fetch of the jku/x5u URL (RFC 8725 §3.1: keys come from
-// the verifier's configuration; fetching a token-supplied URL is also SSRF).
+// Any status but 401 is a violation; a fetch of the jku/x5u URL while every token is
+// rejected warns (RFC 8725 §3.1: keys come from the verifier's configuration; fetching a
+// token-supplied URL is SSRF, one step from trusting it).
 func rs38KeyInjection(ctx context.Context, c *check.C) {
 	requirePositiveControl(ctx, c)
 	d := c.Discover(ctx)
@@ -345,9 +351,36 @@ func rs38KeyInjection(ctx context.Context, c *check.C) {
 	sendTokenVariants(ctx, c, vs)
 	noteNoErrorCode(c, expectRejected(c, vs))
 	if hits := inj.fetched(); len(hits) > 0 {
-		c.Fail("the server fetched the token-supplied key URL(s) %s while validating tokens whose jku/x5u header points at the tester's listener; expected keys to come only from the authorization server's published JWKS (all tokens were still rejected with 401)",
+		c.Warn("the server fetched the token-supplied key URL(s) %s while validating tokens whose jku/x5u header points at the tester's listener (all tokens were still rejected with 401): "+
+			"it requests any URL a token names (SSRF), and keys should come only from the authorization server's published JWKS",
 			strings.Join(hits, ", "))
 	}
+}
+
+// rs66PlaybookTokens sends the tokens of jwt_tool's playbook that RS-35…RS-39 do not:
+// HS256 with an empty key, no alg at all, and RS256 with a null signature, all with claims
+// that would otherwise be valid.
+func rs66PlaybookTokens(ctx context.Context, c *check.C) {
+	requirePositiveControl(ctx, c)
+	k, err := newKeyInjector(c.Discover(ctx))
+	if err != nil {
+		c.Skip("cannot prepare the playbook tokens: %v", err)
+	}
+	k.close() // no listener needed: only the claims and the AS kid
+	noAlg := b64JSON(map[string]any{"typ": "JWT", "kid": k.asKID}) + "." + b64JSON(k.claims)
+	rs256 := b64JSON(map[string]any{"alg": "RS256", "typ": "JWT", "kid": k.asKID}) + "." + b64JSON(k.claims)
+	vs := []tokenVariant{
+		{name: "an HS256 token with the authorization server's kid MACed with an empty key",
+			token: k.hs256(map[string]any{"alg": "HS256", "typ": "JWT", "kid": k.asKID}, nil)},
+		{name: "an HS256 token without kid MACed with an empty key",
+			token: k.hs256(map[string]any{"alg": "HS256", "typ": "JWT"}, nil)},
+		{name: "a token whose header has no alg, unsigned", token: noAlg + "."},
+		{name: "a token whose header has no alg, with a random signature", token: noAlg + "." + randomB64(256)},
+		{name: "an RS256 token with the authorization server's kid and a null (empty) signature", token: rs256 + "."},
+	}
+	c.Step("send the baseline request with %d playbook tokens (concurrently), expect 401", len(vs))
+	sendTokenVariants(ctx, c, vs)
+	noteNoErrorCode(c, expectRejected(c, vs))
 }
 
 // rs39TamperedSignature alters a valid token: payload changed after signing, signature
@@ -690,5 +723,17 @@ func (k *keyInjector) variants() []tokenVariant {
 			token: rs256(map[string]any{"alg": "RS256", "typ": "JWT", "kid": k.kid, "x5c": []string{base64.StdEncoding.EncodeToString(k.cert)}})},
 		{name: "an HS256 token with kid ../../(…)/dev/null MACed with an empty key",
 			token: traversal + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))},
+		{name: "an HS256 token with kid ' OR '1'='1 MACed with an empty key",
+			token: k.hs256(map[string]any{"alg": "HS256", "typ": "JWT", "kid": "' OR '1'='1"}, nil)},
+		{name: "an HS256 token with kid x' UNION SELECT 'mcp-conform' -- MACed with mcp-conform",
+			token: k.hs256(map[string]any{"alg": "HS256", "typ": "JWT", "kid": "x' UNION SELECT 'mcp-conform' -- "}, []byte("mcp-conform"))},
 	}
+}
+
+// hs256 returns the tester claims under header, MACed with HS256 and key.
+func (k *keyInjector) hs256(header map[string]any, key []byte) string {
+	in := b64JSON(header) + "." + b64JSON(k.claims)
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte(in))
+	return in + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
 }

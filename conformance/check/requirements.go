@@ -50,6 +50,7 @@ func requirementTable() []Requirement {
 	t = append(t, scopeRequirements()...)
 	t = append(t, transportRequirements()...)
 	t = append(t, errorRequirements()...)
+	t = append(t, attackRequirements()...)
 	return t
 }
 

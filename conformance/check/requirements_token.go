@@ -128,9 +128,9 @@ func validationRequirements() []Requirement {
 			Level: MUST, Area: areaValidation, Versions: all,
 			Refs:    []string{"RFC 8725 §2", "RFC 8725 §3.1", "RFC 9068 §4"},
 			Quote:   "The resource server MUST use the keys provided by the authorization server.",
-			Sends:   "RS256 tokens signed by a tester key that embed it (jwk with the AS kid, x5c) or point at it (jku, x5u on a loopback listener the tool runs), and an HS256 token whose kid is ../../…/dev/null, MACed with an empty key.",
-			Expects: "401 for every variant (any other status FAILs), and no fetch of the jku/x5u URLs (FAIL).",
-			Fix:     "Resolve verification keys from configuration (the AS JWKS) only; disable jwk/jku/x5u header handling in the JWT library.",
+			Sends:   "RS256 tokens signed by a tester key that embed it (jwk with the AS kid, x5c) or point at it (jku, x5u on a loopback listener the tool runs), and HS256 tokens whose kid is an injection (../../…/dev/null MACed with an empty key; ' OR '1'='1 MACed with an empty key; x' UNION SELECT 'k' -- MACed with k), as jwt_tool's playbook does.",
+			Expects: "401 for every variant (any other status FAILs). A fetch of the tester's jku/x5u URL while every token is still rejected WARNs (the server reaches out to a URL an attacker chose: SSRF, and one step from trusting it).",
+			Fix:     "Resolve verification keys from configuration (the AS JWKS) only; disable jwk/jku/x5u header handling in the JWT library, and never use kid as a file name or inside a query: look it up in the key set you fetched.",
 		},
 		{
 			ID: "RS-39", Title: "MUST reject tokens whose signature does not verify",
