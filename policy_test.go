@@ -111,7 +111,7 @@ func TestImportBoundaries(t *testing.T) {
 			allowed: func(p string) bool {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
-					p == module+"/mockas" || p == module+"/conformance/toolargs"
+					p == module+"/mockas" || p == module+"/conformance/toolargs" || p == module+"/conformance/safe"
 			},
 			why: "the check framework uses Gomega, never Ginkgo (Ginkgo is a driver in package conformance)",
 		},
@@ -121,9 +121,14 @@ func TestImportBoundaries(t *testing.T) {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
 					p == module+"/mockas" || p == module+"/conformance/check" ||
-					p == module+"/conformance/toolargs"
+					p == module+"/conformance/toolargs" || p == module+"/conformance/safe"
 			},
 			why: "checks register through conformance/check; they must not add Ginkgo nodes at init",
+		},
+		{
+			dir:     "conformance/safe",
+			allowed: func(string) bool { return false },
+			why:     "the safety core (client, redaction, escaping) is stdlib only, importable by everything",
 		},
 		{
 			dir: "cmd/mockas",

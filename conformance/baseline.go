@@ -21,6 +21,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // Baseline is a list of expected failures, by requirement ID.
@@ -112,7 +113,7 @@ func BaselineFrom(r *Report) *Baseline {
 		if res.Status != check.StatusFail && res.Status != check.StatusWarn {
 			continue
 		}
-		reason := baselineReason(parseFinding(redactText(res.Detail)).Reason)
+		reason := safe.Line(baselineReason(parseFinding(safe.Redact(res.Detail, nil)).Reason))
 		if reason == "" {
 			reason = fmt.Sprintf("%s %s: %s", strings.ToUpper(string(res.Status)), res.ID, res.Title)
 		}

@@ -140,7 +140,7 @@ func TestBaselineFromDetailless(t *testing.T) {
 	got := BaselineFrom(r).Entries
 	want := []BaselineEntry{
 		{ID: "RS-02", Reason: "FAIL RS-02: MUST answer 401"},
-		{ID: "RS-04", Reason: "sent Bearer [REDACTED]"},
+		{ID: "RS-04", Reason: "sent Bearer [redacted JWT, 78 bytes]"},
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // ToolName is the name reports carry.
@@ -64,12 +65,19 @@ type Report struct {
 	Unexpected []string // IDs that failed without a baseline entry
 }
 
-// newReport assembles a report from results and applies the baseline (nil = none).
-func newReport(target, spec string, started time.Time, took time.Duration, results []check.Result, b *Baseline) *Report {
+// newReport assembles a report from results and applies the baseline (nil = none). Results
+// are redacted with the run's secrets (check.Run.Secrets), so every writer, and any
+// OnReport hook, sees them redacted.
+func newReport(target, spec string, started time.Time, took time.Duration, results []check.Result, b *Baseline, secrets ...string) *Report {
+	redacted := make([]check.Result, len(results))
+	for i, res := range results {
+		redacted[i] = res.Redacted(secrets)
+	}
+	results = redacted
 	r := &Report{
 		Tool:        ToolName,
 		Version:     Version(),
-		Target:      redactURL(target),
+		Target:      safe.URL(target, secrets),
 		SpecVersion: spec,
 		StartedAt:   started,
 		Duration:    took,

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // ANSI escape sequences used when colour is on.
@@ -74,7 +75,7 @@ func statusTag(s check.Status) (string, string) {
 // 2 failed, 3 warnings, 5 skipped, 1 info (1.2s)". ANSI colour only when color is true.
 func (r *Report) WriteConsole(w io.Writer, color bool) error {
 	c := &consoleWriter{w: w, color: color}
-	c.printf("%s %s  target %s  MCP %s\n", c.paint(ansiBold, r.Tool), r.Version, r.Target, r.SpecVersion)
+	c.printf("%s %s  target %s  MCP %s\n", c.paint(ansiBold, r.Tool), safe.Line(r.Version), safe.Line(r.Target), safe.Line(r.SpecVersion))
 	for _, g := range byArea(r.Results) {
 		c.printf("\n%s\n", c.paint(ansiBold, areaTitle(g.Area)))
 		for _, res := range g.Results {

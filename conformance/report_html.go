@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // chart geometry, in SVG user units.
@@ -187,7 +188,7 @@ func (r *Report) writeHTML(w io.Writer, lookup func(string) (check.Requirement, 
 	v := htmlView{
 		Tool:           r.Tool,
 		Version:        r.Version,
-		Target:         r.Target,
+		Target:         safe.Line(r.Target),
 		SpecVersion:    r.SpecVersion,
 		StartedAt:      r.StartedAt.UTC().Format(time.RFC3339),
 		Duration:       humanDuration(r.Duration),

@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // junitSuites is the <testsuites> root.
@@ -119,7 +120,7 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 			Package:   g.Key,
 			Timestamp: stamp,
 			Properties: []junitProperty{
-				{Name: "target", Value: r.Target},
+				{Name: "target", Value: safe.Line(r.Target)},
 				{Name: "spec_version", Value: r.SpecVersion},
 			},
 		}

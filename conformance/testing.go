@@ -78,7 +78,7 @@ func Run(t *testing.T, target Target, opts ...Option) {
 			mu.Lock()
 			rs := reportOrder(defs, results)
 			mu.Unlock()
-			r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures)
+			r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures, run.Secrets()...)
 			if o.OnReport != nil {
 				o.OnReport(r)
 			}

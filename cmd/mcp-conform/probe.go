@@ -27,6 +27,7 @@ import (
 
 	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // Verdicts printed by probe and token inspect.
@@ -224,9 +225,14 @@ cannot be reached.`
 	u, _ := url.Parse(*target) // validated above
 	f.origin, f.headers = u.Scheme+"://"+u.Host, headers
 
-	p := &prober{f: f, target: *target, origin: f.origin, out: c.stdout,
-		r: &verdictLog{w: c.stdout, indent: "   ", counts: map[string]int{}}}
-	fmt.Fprintf(c.stdout, "probe %s\n", *target)
+	var secrets []string
+	for _, vs := range headers {
+		secrets = append(secrets, vs...)
+	}
+	out := &safe.Writer{W: c.stdout, Secrets: secrets} // target bytes: redacted and escaped
+	p := &prober{f: f, target: *target, origin: f.origin, out: out,
+		r: &verdictLog{w: out, indent: "   ", counts: map[string]int{}}}
+	fmt.Fprintf(out, "probe %s\n", *target)
 	if err := p.challenge(ctx); err != nil {
 		c.errorf("cannot reach %s: %v", *target, err)
 		return exitUsage

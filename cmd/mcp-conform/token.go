@@ -26,6 +26,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // tokenAlgorithms is the signature allow-list: what Scalekit signs with (RS256) and the one
@@ -138,8 +139,9 @@ func tokenInspectCmd(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.usageError(fs, err)
 	}
-	in := &inspection{flags: f, out: c.stdout, now: time.Now(), f: newFetcher(f.timeout),
-		r: &verdictLog{w: c.stdout, counts: map[string]int{}}}
+	out := &safe.Writer{W: c.stdout, Secrets: []string{tok}} // claims and metadata: redacted and escaped
+	in := &inspection{flags: f, out: out, now: time.Now(), f: newFetcher(f.timeout),
+		r: &verdictLog{w: out, counts: map[string]int{}}}
 	if err := in.run(ctx, tok); err != nil {
 		c.errorf("token inspect: %v", err)
 		return exitUsage

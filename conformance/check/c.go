@@ -43,7 +43,6 @@ type C struct {
 	steps        []string
 	notes        []string
 	exchanges    []Exchange
-	secrets      []string
 	rpcID        int
 	sawBaseline  bool
 	sawDiscovery bool
@@ -123,25 +122,9 @@ func (c *C) record(e Exchange) {
 	c.exchanges = append(c.exchanges, e)
 }
 
-// addSecret registers a token so transcripts redact it wherever it appears.
-func (c *C) addSecret(s string) {
-	if s == "" {
-		return
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.secrets = append(c.secrets, s)
-}
-
-func (c *C) secretsSnapshot() []string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	out := append([]string(nil), c.secrets...)
-	if t := c.run.cfg.Token; t != "" {
-		out = append(out, t)
-	}
-	return out
-}
+// addSecret registers a token so that everything the run reports redacts it wherever it
+// appears (see Run.Secrets).
+func (c *C) addSecret(s string) { c.run.addSecret(s) }
 
 // nextRPCID returns a fresh JSON-RPC id for this check.
 func (c *C) nextRPCID() int {

@@ -259,7 +259,7 @@ func (r *Run) get(ctx context.Context, raw string) (*Response, []Exchange, error
 	resp, sent, err := r.send(ctx, req)
 	var ex []Exchange
 	if sent != nil {
-		ex = append(ex, renderExchange(sent, resp, err, nil))
+		ex = append(ex, renderExchange(sent, resp, err, r.secretList()))
 	}
 	if err != nil {
 		return nil, ex, err

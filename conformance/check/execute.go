@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -41,6 +42,29 @@ type Result struct {
 type Exchange struct {
 	Request  string `json:"request"`
 	Response string `json:"response"`
+}
+
+// Redacted returns a copy of res whose text (detail, steps, exchanges) passes through the one
+// redaction policy with secrets. Run.Execute returns redacted results; report writers apply
+// it again with the run's final secret list.
+func (res Result) Redacted(secrets []string) Result {
+	res.Detail = safe.Redact(res.Detail, secrets)
+	res.Title = safe.Redact(res.Title, secrets)
+	if res.Steps != nil {
+		steps := make([]string, len(res.Steps))
+		for i, s := range res.Steps {
+			steps[i] = safe.Redact(s, secrets)
+		}
+		res.Steps = steps
+	}
+	if res.Exchanges != nil {
+		ex := make([]Exchange, len(res.Exchanges))
+		for i, e := range res.Exchanges {
+			ex[i] = Exchange{Request: safe.Redact(e.Request, secrets), Response: safe.Redact(e.Response, secrets)}
+		}
+		res.Exchanges = ex
+	}
+	return res
 }
 
 // controlResult is the memoized outcome of the positive control.
@@ -84,6 +108,7 @@ func (r *Run) execute(ctx context.Context, def Definition, hooks Hooks, control 
 	res.Steps = append([]string(nil), c.steps...)
 	res.Exchanges = append([]Exchange(nil), c.exchanges...)
 	c.mu.Unlock()
+	res = res.Redacted(r.secretList())
 	res.Duration = time.Since(start)
 	return res
 }

@@ -27,6 +27,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // Limits of the bounded client.
@@ -73,6 +75,8 @@ type Response struct {
 	Body      []byte // at most 1 MiB
 	Truncated bool
 	Request   Request // as sent: Method and URL resolved (query included)
+
+	secrets []string // the run's secrets when it was received, for String
 }
 
 // JSON decodes the body into v.
@@ -99,13 +103,10 @@ func (r *Response) String() string {
 			b.WriteString("; WWW-Authenticate: (none)")
 		}
 		for _, v := range vs {
-			if k == "Mcp-Session-Id" { // a session handle: hijackable where it is (wrongly) trusted
-				v = redactValue(v)
-			}
-			fmt.Fprintf(&b, "; %s: %s", k, v)
+			fmt.Fprintf(&b, "; %s: %s", k, safe.Header(k, v, r.secrets))
 		}
 	}
-	body := redactText(string(r.Body), nil)
+	body := safe.Redact(string(r.Body), r.secrets) // before shortening: a cut must not leave half a secret
 	const max = 300
 	switch {
 	case len(body) == 0:
@@ -229,6 +230,7 @@ func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, e
 	if len(data) > MaxBodyBytes {
 		resp.Body, resp.Truncated = data[:MaxBodyBytes], true
 	}
+	resp.secrets = r.secretList()
 	r.learn(u, onTarget, resp)
 	return resp, sent, nil
 }
@@ -427,7 +429,7 @@ const maxRetryAfter = 2 * time.Second
 func (c *C) send(ctx context.Context, req Request) (*Response, error) {
 	resp, sent, err := c.run.send(ctx, req)
 	if sent != nil {
-		c.record(renderExchange(sent, resp, err, c.secretsSnapshot()))
+		c.record(renderExchange(sent, resp, err, c.run.secretList()))
 	}
 	return resp, err
 }

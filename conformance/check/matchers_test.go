@@ -30,7 +30,7 @@ func TestMatchers(t *testing.T) {
 		{name: "status matches", matcher: m(HaveStatus(401, 403)), actual: resp401("", ""), want: true,
 			wantMessage: []string{"Expected: a status other than 401 or 403"}},
 		{name: "status differs", matcher: m(HaveStatus(200)), actual: resp401(rm, "nope"),
-			wantMessage: []string{"Sent:     POST http://127.0.0.1:1/mcp (Authorization: Bearer eyJhbGci…[redacted", "Expected: status 200", "Received: 401 Unauthorized; WWW-Authenticate: " + rm, "body: nope"}},
+			wantMessage: []string{"Sent:     POST http://127.0.0.1:1/mcp (Authorization: Bearer [redacted JWT", "Expected: status 200", "Received: 401 Unauthorized; WWW-Authenticate: " + rm, "body: nope"}},
 		{name: "bearer challenge", matcher: m(HaveBearerChallenge()), actual: resp401(rm, ""), want: true,
 			wantMessage: []string{"Expected: not a WWW-Authenticate Bearer challenge"}},
 		{name: "no challenge", matcher: m(HaveBearerChallenge()), actual: resp401("", ""),

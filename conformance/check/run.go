@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -74,9 +75,32 @@ type Run struct {
 	ctrlMu sync.Mutex // guards ctrl
 	ctrl   *controlResult
 
+	secMu   sync.Mutex // guards secrets
+	secrets safe.Secrets
+
 	typMu   sync.Mutex // guards mintTyp
 	mintTyp string     // typ of minted tokens when a check asks for none; "" = the minter's default
 }
+
+// addSecret registers a value that must never leave the process.
+func (r *Run) addSecret(v string) {
+	r.secMu.Lock()
+	defer r.secMu.Unlock()
+	r.secrets.Add(v)
+}
+
+// secretList returns a copy of the run's secrets.
+func (r *Run) secretList() []string {
+	r.secMu.Lock()
+	defer r.secMu.Unlock()
+	return append([]string(nil), r.secrets...)
+}
+
+// Secrets returns every secret value the run has used so far: the supplied token, the
+// values of Config.Headers, every minted or obtained token. Everything that reports on the
+// run (transcripts, details, report writers, logs) redacts them with safe.Redact; results of
+// Execute already are.
+func (r *Run) Secrets() []string { return r.secretList() }
 
 // typAtJWT is the RFC 9068 §2.1 typ of JWT access tokens.
 const typAtJWT = "at+jwt"
@@ -147,7 +171,7 @@ func newRun(cfg Config) (*Run, error) {
 	if cfg.Transport != nil {
 		transport = cfg.Transport
 	}
-	return &Run{
+	r := &Run{
 		cfg:    cfg,
 		target: u,
 		origin: originOf(u),
@@ -161,7 +185,12 @@ func newRun(cfg Config) (*Run, error) {
 		clientVersion: clientVersion(),
 		maxRequests:   MaxRequestsPerRun,
 		allow:         map[string]urlKind{},
-	}, nil
+	}
+	r.secrets.Add(cfg.Token)
+	for _, vs := range cfg.Headers {
+		r.secrets.Add(vs...)
+	}
+	return r, nil
 }
 
 // clientVersion is the module version of the binary, for clientInfo and User-Agent.
@@ -220,7 +249,7 @@ func (r *Run) baseline(ctx context.Context) (*Response, Exchange, error) {
 	resp, sent, err := r.send(ctx, req)
 	var ex Exchange
 	if sent != nil {
-		ex = renderExchange(sent, resp, err, nil)
+		ex = renderExchange(sent, resp, err, r.secretList())
 	}
 	if err != nil {
 		return nil, ex, err
