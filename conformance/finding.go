@@ -31,9 +31,14 @@ type finding struct {
 type evidenceLine struct{ label, text string }
 
 // evidence returns the non-empty Sent, Expected and Received lines, labelled and aligned.
+// Expected is left out when the reason already is "expected <it>".
 func (f finding) evidence() []evidenceLine {
+	expected := f.Expected
+	if f.Reason == "expected "+oneLine(expected) {
+		expected = ""
+	}
 	var out []evidenceLine
-	for _, e := range []evidenceLine{{"Sent:    ", f.Sent}, {"Expected:", f.Expected}, {"Received:", f.Received}} {
+	for _, e := range []evidenceLine{{"Sent:    ", f.Sent}, {"Expected:", expected}, {"Received:", f.Received}} {
 		if strings.TrimSpace(e.text) != "" {
 			out = append(out, e)
 		}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -269,7 +270,7 @@ func TestWriteConsoleColor(t *testing.T) {
 	if !strings.Contains(color.String(), ansiRed+"FAIL"+ansiReset) {
 		t.Error("coloured console output does not colour FAIL red")
 	}
-	if !strings.Contains(plain.String(), "  FAIL  RS-02  MUST answer 401 with a Bearer challenge") {
+	if !strings.Contains(plain.String(), "  FAIL  RS-02   MUST answer 401 with a Bearer challenge") {
 		t.Errorf("no check line for RS-02 in:\n%s", plain.String())
 	}
 }
@@ -414,5 +415,74 @@ func TestOptions(t *testing.T) {
 	}
 	if diff := cmp.Diff(Options{Strict: true, ExpectedFailures: b, LabelFilter: "level:must"}, o); diff != "" {
 		t.Errorf("options (-want +got):\n%s", diff)
+	}
+}
+
+// TestWriteConsoleLayout: one line per check, a reason of at most two lines of 100 columns,
+// the evidence once, bodies cut, event-stream lines kept whole, a one-line recap per failure,
+// and --verbose showing the exchanges.
+func TestWriteConsoleLayout(t *testing.T) {
+	events := strings.Repeat("event: message\ndata: {\"jsonrpc\":\"2.0\",\"method\":\"notifications/progress\",\"params\":{}}\n\n", 20)
+	detail := strings.Repeat("the server accepted a token it must refuse, ", 8) + "\n" +
+		"Sent:     POST http://127.0.0.1:3000/mcp (Authorization: Bearer <alg none token>)\n" +
+		"Expected: 401 with a Bearer challenge\n" +
+		"Received: 200 OK; Content-Type: text/event-stream; body: event stream, 1.9 KB:\n" +
+		"    " + strings.Join(strings.Split(strings.TrimSpace(events), "\n"), "\n    ")
+	res := check.Result{
+		ID: "RS-35", Title: "MUST reject tokens with alg none", Level: check.MUST, Area: areaTokens,
+		Status: check.StatusFail, Detail: detail, Refs: []string{"RFC 8725 §3.1"},
+		Steps:     []string{"mint a token with alg none", "POST tools/list with it"},
+		Exchanges: []check.Exchange{{Request: "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n{}", Response: "HTTP/1.1 200 OK\r\n\r\n" + events}},
+	}
+	r := newReport("http://127.0.0.1:3000/mcp", "2025-11-25", time.Now(), time.Second, []check.Result{res}, nil)
+
+	var buf bytes.Buffer
+	if err := r.WriteConsole(&buf, false); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	lines := strings.Split(out, "\n")
+	for _, l := range lines[1:] { // the header carries the target URL, whatever its length
+		if n := len([]rune(l)); n > consoleWidth {
+			t.Errorf("line of %d columns: %q", n, l)
+		}
+	}
+	checkLine := slices.IndexFunc(lines, func(l string) bool { return strings.HasPrefix(l, "  FAIL  RS-35") })
+	if checkLine < 0 {
+		t.Fatalf("no check line:\n%s", out)
+	}
+	reason := lines[checkLine+1 : checkLine+3]
+	if !strings.HasPrefix(reason[0], detailIndent+"the server accepted") || !strings.HasSuffix(reason[1], "…") ||
+		!strings.HasPrefix(lines[checkLine+3], detailIndent+"Sent:") {
+		t.Errorf("the reason does not take exactly two lines before the evidence:\n%s", strings.Join(lines[checkLine:checkLine+5], "\n"))
+	}
+	for _, label := range []string{"Sent:", "Expected:", "Received:"} {
+		if n := strings.Count(out, detailIndent+label); n != 1 {
+			t.Errorf("%s appears %d times, want once", label, n)
+		}
+	}
+	if len(out) > 3000 {
+		t.Errorf("the report quotes %d bytes for one failure; bodies are not cut", len(out))
+	}
+	for _, l := range lines {
+		if strings.Contains(l, "data: {") && !strings.HasSuffix(l, "}") {
+			t.Errorf("an event line is split: %q", l)
+		}
+	}
+	if !strings.Contains(out, "\nFailed (1):\n  RS-35   the server accepted") {
+		t.Errorf("no one-line recap of the failure:\n%s", out)
+	}
+	if strings.Contains(out, "Exchange 1") {
+		t.Error("exchanges shown without --verbose")
+	}
+
+	buf.Reset()
+	if err := r.WriteConsoleWith(&buf, ConsoleOptions{Verbose: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Steps:", "  1. mint a token with alg none", "Exchange 1:", "> POST /mcp HTTP/1.1", "< HTTP/1.1 200 OK"} {
+		if !strings.Contains(buf.String(), want) {
+			t.Errorf("--verbose output lacks %q", want)
+		}
 	}
 }

@@ -34,7 +34,7 @@ type runFlags struct {
 	scopes                                   scopeMap
 	rateLimit                                rateLimitFlag
 	strict                                   bool
-	progress                                 bool
+	progress, verbose                        bool
 	jsonPath, junitPath, htmlPath, sarifPath string
 	sarifLocation                            string
 	expectedFailures, writeBaseline          string
@@ -62,6 +62,7 @@ Modes:
 	fs.Var(f.scopes, "scope", "declare that a tool needs a scope, as `TOOL=SCOPE` (repeatable)")
 	fs.Var(&f.rateLimit, "rate-limit", "declared rate limit per client, as `N/DURATION` (e.g. 5/1s)")
 	fs.BoolVar(&f.strict, "strict", false, "treat warnings (SHOULD violations, stale baseline entries) as failures")
+	fs.BoolVar(&f.verbose, "verbose", false, "show every check's whole detail, the steps it took and its HTTP exchanges")
 	fs.BoolVar(&f.progress, "progress", false, "show Ginkgo's own progress output on standard error while the suite runs")
 	fs.StringVar(&f.jsonPath, "json", "", "write the JSON report to `FILE` (\"-\": standard output; the console report then goes to standard error)")
 	fs.StringVar(&f.junitPath, "junit", "", "write a JUnit XML report to `FILE`")
@@ -125,7 +126,7 @@ func runCmd(ctx context.Context, c *cli, args []string) int {
 	if err != nil {
 		return c.runError(target, opts, err)
 	}
-	if err := report.WriteConsole(console, color); err != nil {
+	if err := report.WriteConsoleWith(console, conformance.ConsoleOptions{Color: color, Verbose: f.verbose}); err != nil {
 		c.errorf("writing the console report: %v", err)
 	}
 	if err := f.writeReports(report, c.stdout); err != nil {

@@ -107,15 +107,7 @@ func (r *Response) String() string {
 		}
 	}
 	body := safe.Redact(string(r.Body), r.secrets) // before shortening: a cut must not leave half a secret
-	const max = 300
-	switch {
-	case len(body) == 0:
-		b.WriteString("; body: (empty)")
-	case len(body) > max:
-		fmt.Fprintf(&b, "; body: %s…[%d more bytes]", body[:max], len(body)-max)
-	default:
-		fmt.Fprintf(&b, "; body: %s", body)
-	}
+	fmt.Fprintf(&b, "; body: %s", describeBody(r.Header.Get("Content-Type"), body, r.Truncated))
 	return b.String()
 }
 
