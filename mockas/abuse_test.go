@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -58,6 +59,30 @@ func TestCapture_boundedInBytes(t *testing.T) {
 	serve(h, http.MethodGet, "/health", "", nil)
 	if rs := h.Requests(); len(rs) != 1 || rs[0].Truncated {
 		t.Errorf("small request: %+v", rs)
+	}
+}
+
+// TestCapture_keepsNoBodyAlive: a kept value such as grant_type=client_credentials is a
+// substring of the parsed body; keeping it used to keep each 1 MiB body alive (1,500
+// rejected requests took the binary to 1 GB even with the capture cut to 16 KiB each).
+func TestCapture_keepsNoBodyAlive(t *testing.T) {
+	h, err := NewHandler(Config{Issuer: "http://127.0.0.1:9", SigningKey: testKeyPEM})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hdr := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	for i := range 150 {
+		body := fmt.Sprintf("grant_type=client_credentials&client_id=c%d&pad=%s", i, strings.Repeat("p", maxBodyBytes-100))
+		serve(h, http.MethodPost, "/oauth/token", body, hdr)
+	}
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	if ms.HeapAlloc > 100<<20 {
+		t.Errorf("heap after 150 captured 1 MiB requests: %d MB, want well under 100", ms.HeapAlloc>>20)
+	}
+	if n := len(h.Requests()); n != 150 {
+		t.Errorf("%d captured", n)
 	}
 }
 
@@ -179,6 +204,16 @@ func TestServer_slowBodyTimesOut(t *testing.T) {
 			}
 			return // closed by the server
 		}
+	}
+}
+
+// TestToken_scopeBounded: a 1 MiB scope used to be granted and copied into the token, the
+// grant and the ring of issued tokens.
+func TestToken_scopeBounded(t *testing.T) {
+	s := start(t)
+	r := postForm(t, s.URL+"/oauth/token", url.Values{"grant_type": {"client_credentials"}, "scope": {strings.Repeat("s", 5000)}}, DefaultClientID, DefaultClientSecret)
+	if r.status != 400 || r.json["error"] != string(CodeInvalidScope) {
+		t.Errorf("5,000-byte scope: %d %s", r.status, r.body)
 	}
 }
 

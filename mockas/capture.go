@@ -139,7 +139,7 @@ func (h *Handler) ClearRequests() { h.captured.clear() }
 func (h *Handler) capture(endpoint string, r *http.Request, body []byte, sw *statusWriter) {
 	b := &captureBudget{left: h.cfg.Limits.CaptureEntryBytes}
 	rec := RecordedRequest{
-		Time: h.Now(), Endpoint: endpoint, Method: r.Method, Path: b.str(r.URL.Path),
+		Time: h.Now(), Endpoint: endpoint, Method: b.str(r.Method), Path: b.str(r.URL.Path),
 		Status: sw.status, Error: sw.errCode,
 	}
 	rec.Header = b.header(redactHeader(r.Header))
@@ -169,12 +169,13 @@ type captureBudget struct {
 	cut  bool
 }
 
-// str returns s, or its longest UTF-8-valid prefix that fits followed by a marker saying
-// how much was cut.
+// str returns a copy of s, or of its longest UTF-8-valid prefix that fits followed by a
+// marker saying how much was cut. It copies because a parsed value is often a substring of
+// the whole body: keeping "client_credentials" must not keep the 1 MiB body around it.
 func (b *captureBudget) str(s string) string {
 	if len(s) <= b.left {
 		b.left -= len(s)
-		return s
+		return strings.Clone(s)
 	}
 	keep := max(b.left, 0)
 	for keep > 0 && !utf8.RuneStart(s[keep]) {

@@ -7,6 +7,7 @@ package mockas
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -61,14 +62,40 @@ func (h *Handler) allow(clientID string, now time.Time) (bool, time.Duration) {
 	per := time.Duration(rl.Per)
 	w := h.windows[clientID]
 	if w == nil || now.Before(w.start) || now.Sub(w.start) >= per {
+		if w == nil && len(h.windows) >= maxWindows {
+			h.pruneWindowsLocked(now)
+		}
 		w = &rateWindow{start: now}
-		h.windows[clientID] = w
+		// A copy: the id is often a substring of a request body that must not stay alive.
+		h.windows[strings.Clone(clientID)] = w
 	}
 	if w.count >= rl.Requests {
 		return false, w.start.Add(per).Sub(now)
 	}
 	w.count++
 	return true, 0
+}
+
+// maxWindows is how many rate windows allow keeps before it drops the closed ones: "*"
+// limits apply to any client_id a request names, known or not.
+const maxWindows = 4096
+
+// pruneWindowsLocked drops windows that have closed; if every window is still open (more
+// than maxWindows distinct clients within one window), it drops them all, which only ever
+// lets a client through early. Callers hold h.mu.
+func (h *Handler) pruneWindowsLocked(now time.Time) {
+	for id, w := range h.windows {
+		rl, ok := h.limits[id]
+		if !ok {
+			rl = h.limits["*"]
+		}
+		if now.Before(w.start) || now.Sub(w.start) >= time.Duration(rl.Per) {
+			delete(h.windows, id)
+		}
+	}
+	if len(h.windows) >= maxWindows {
+		clear(h.windows)
+	}
 }
 
 // writeRateLimited answers 429.

@@ -16,6 +16,9 @@ var oidcScopes = map[string]bool{"openid": true, "profile": true, "email": true,
 // RFC 6749 §3.3: "The value of the scope parameter is expressed as a list of space-
 // delimited, case-sensitive strings." scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
 func parseScope(s string) ([]string, *Error) {
+	if len(s) > maxScopeBytes {
+		return nil, oauthErr(CodeInvalidScope, "scope is %d bytes; mockas accepts at most %d", len(s), maxScopeBytes)
+	}
 	var out []string
 	seen := map[string]bool{}
 	for _, tok := range strings.Split(s, " ") {
@@ -35,6 +38,10 @@ func parseScope(s string) ([]string, *Error) {
 	}
 	return out, nil
 }
+
+// maxScopeBytes bounds a scope parameter. RFC 6749 sets no limit; without one, a 1 MiB
+// scope would be copied into every token, grant and record that scope reaches.
+const maxScopeBytes = 4096
 
 // scopeCovers reports whether the allowed scope pattern grants s: equal, "*", or a
 // "prefix:*" whose prefix is an ancestor of s.

@@ -1,0 +1,296 @@
+// Command loadgen is the one load generator behind the mockas rows of docs/benchmarks.md. It
+// loads mockas and the anchor (oauth2-mock-server) with the same requests, interleaved in one
+// run, and prints a Markdown table of ratios; the ratios, not the absolute numbers, are what
+// a shared machine can compare. It also measures the machine's RS256 signing rate on every
+// core (the ceiling of any token endpoint), and, with -abuse, mockas's resident memory after
+// the abuse cases of issue 11.
+//
+// Usage (scripts/bench-mockas.sh starts both servers and runs it):
+//
+//	go run ./scripts/loadgen -mockas http://127.0.0.1:9501 -anchor http://127.0.0.1:9502 \
+//	    [-c 8] [-d 3s] [-rounds 2] [-abuse -mockas-pid PID]
+//
+// It is not a tool of the project (those live in cmd/); it has no tests and asserts nothing.
+package main
+
+import (
+	"context"
+	"crypto"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/sha256"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// target is one request shape against one server.
+type target struct {
+	method, url, body, contentType string
+	basic                          [2]string
+}
+
+// result is what one load phase measured.
+type result struct {
+	reqs, errs    int
+	rps           float64
+	p50, p99, max time.Duration
+}
+
+func main() {
+	mockasURL := flag.String("mockas", "", "mockas base URL")
+	anchorURL := flag.String("anchor", "", "oauth2-mock-server base URL (optional)")
+	conc := flag.Int("c", 8, "concurrent clients")
+	dur := flag.Duration("d", 3*time.Second, "duration of each phase")
+	rounds := flag.Int("rounds", 2, "rounds; each round loads every endpoint of both servers in turn")
+	abuse := flag.Bool("abuse", false, "then send the abuse cases to mockas and report its VmRSS")
+	pid := flag.Int("mockas-pid", 0, "mockas process id, for -abuse (Linux /proc)")
+	flag.Parse()
+	if *mockasURL == "" {
+		fmt.Fprintln(os.Stderr, "loadgen: -mockas is required")
+		os.Exit(2)
+	}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {"mcp:tools:weather"}}.Encode()
+	const ct = "application/x-www-form-urlencoded"
+	basic := [2]string{"skc_10000000000000001", "mockas-secret"}
+	type pair struct {
+		name, unit     string
+		mockas, anchor target
+	}
+	pairs := []pair{
+		{"JWKS", "req/s", target{method: "GET", url: *mockasURL + "/keys"}, target{method: "GET", url: *anchorURL + "/jwks"}},
+		{"OIDC metadata", "req/s", target{method: "GET", url: *mockasURL + "/.well-known/openid-configuration"},
+			target{method: "GET", url: *anchorURL + "/.well-known/openid-configuration"}},
+		{"token (client_credentials, RS256)", "req/s", target{method: "POST", url: *mockasURL + "/oauth/token", body: form, contentType: ct, basic: basic},
+			target{method: "POST", url: *anchorURL + "/token", body: form, contentType: ct, basic: basic}},
+	}
+	res := map[string][]result{}
+	var signRates []float64
+	for r := range *rounds {
+		for _, p := range pairs {
+			res[p.name+"/mockas"] = append(res[p.name+"/mockas"], load(p.mockas, *conc, *dur))
+			if *anchorURL != "" {
+				res[p.name+"/anchor"] = append(res[p.name+"/anchor"], load(p.anchor, *conc, *dur))
+			}
+		}
+		signRates = append(signRates, signRate(*dur))
+		fmt.Fprintf(os.Stderr, "loadgen: round %d of %d done\n", r+1, *rounds)
+	}
+
+	fmt.Printf("%d concurrent keep-alive clients, %s per phase, %d rounds interleaved; GOMAXPROCS %d, %d CPUs\n\n",
+		*conc, *dur, *rounds, runtime.GOMAXPROCS(0), runtime.NumCPU())
+	fmt.Println("| Endpoint | Server | req/s (best round) | p50 | p99 | errors |")
+	fmt.Println("| --- | --- | --- | --- | --- | --- |")
+	best := func(rs []result) result {
+		return slices.MaxFunc(rs, func(a, b result) int { return int(a.rps - b.rps) })
+	}
+	for _, p := range pairs {
+		for _, who := range []string{"mockas", "anchor"} {
+			rs := res[p.name+"/"+who]
+			if len(rs) == 0 {
+				continue
+			}
+			b := best(rs)
+			errs := 0
+			for _, r := range rs {
+				errs += r.errs
+			}
+			fmt.Printf("| %s | %s | %.0f | %s | %s | %d |\n", p.name, who, b.rps, ms(b.p50), ms(b.p99), errs)
+		}
+	}
+	fmt.Println()
+	if *anchorURL != "" {
+		for _, p := range pairs {
+			m, a := res[p.name+"/mockas"], res[p.name+"/anchor"]
+			var ratios, p99 []string
+			for i := range m {
+				ratios = append(ratios, fmt.Sprintf("%.2fx", m[i].rps/a[i].rps))
+				p99 = append(p99, fmt.Sprintf("%s vs %s", ms(m[i].p99), ms(a[i].p99)))
+			}
+			fmt.Printf("* %s, mockas/anchor req/s per round: %s; p99 mockas vs anchor: %s\n", p.name, strings.Join(ratios, ", "), strings.Join(p99, "; "))
+		}
+	}
+	tok := res[pairs[2].name+"/mockas"]
+	var tr []string
+	for i := range tok {
+		tr = append(tr, fmt.Sprintf("%.0f/%.0f = %.0f%%", tok[i].rps, signRates[i], 100*tok[i].rps/signRates[i]))
+	}
+	fmt.Printf("* mockas tokens/s over raw RS256 signatures/s on %d goroutines, per round: %s\n", runtime.GOMAXPROCS(0), strings.Join(tr, ", "))
+	if *abuse {
+		abuseCases(*mockasURL, *pid)
+	}
+}
+
+// load runs conc workers against t for d and measures throughput and latency.
+func load(t target, conc int, d time.Duration) result {
+	tr := &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	ctx, cancel := context.WithTimeout(context.Background(), d)
+	defer cancel()
+	warm := time.Now().Add(d / 10) // the first tenth warms connections up and is not counted
+	var mu sync.Mutex
+	var lat []time.Duration
+	var errs atomic.Int64
+	var wg sync.WaitGroup
+	for range conc {
+		wg.Go(func() {
+			mine := make([]time.Duration, 0, 4096)
+			for ctx.Err() == nil {
+				start := time.Now()
+				err := do(ctx, client, t)
+				if ctx.Err() != nil {
+					break
+				}
+				if start.Before(warm) {
+					continue
+				}
+				if err != nil {
+					errs.Add(1)
+					continue
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	slices.Sort(lat)
+	r := result{reqs: len(lat), errs: int(errs.Load())}
+	if len(lat) > 0 {
+		r.rps = float64(len(lat)) / (d - d/10).Seconds()
+		r.p50, r.p99, r.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
+	}
+	return r
+}
+
+// do sends one request and reads the whole answer; a non-2xx is an error.
+func do(ctx context.Context, c *http.Client, t target) error {
+	var body io.Reader
+	if t.body != "" {
+		body = strings.NewReader(t.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, t.method, t.url, body)
+	if err != nil {
+		return err
+	}
+	if t.contentType != "" {
+		req.Header.Set("Content-Type", t.contentType)
+	}
+	if t.basic[0] != "" {
+		req.SetBasicAuth(t.basic[0], t.basic[1])
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		return err
+	}
+	if resp.StatusCode/100 != 2 {
+		return fmt.Errorf("status %d", resp.StatusCode)
+	}
+	return nil
+}
+
+// signRate is RS256 signatures per second on GOMAXPROCS goroutines (2048-bit key with
+// precomputed CRT values, as mockas signs), over a typical access token's signing input.
+func signRate(d time.Duration) float64 {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	priv.Precompute()
+	input := []byte(base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"snk_10000000000000001","typ":"JWT"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"http://127.0.0.1:9501","aud":["res_10000000000000001"],"sub":"skc_10000000000000001","client_id":"skc_10000000000000001","jti":"tkn_10000000000000001","iat":1767225600,"nbf":1767225600,"exp":1767229200,"scope":"mcp:tools:weather","scopes":["mcp:tools:weather"],"oid":"org_10000000000000001"}`)))
+	var n atomic.Int64
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for time.Now().Before(deadline) {
+				sum := sha256.Sum256(input)
+				if _, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, sum[:]); err != nil {
+					panic(err)
+				}
+				n.Add(1)
+			}
+		})
+	}
+	wg.Wait()
+	return float64(n.Load()) / d.Seconds()
+}
+
+// abuseCases sends what took mockas to gigabytes before issue 11 and prints its VmRSS after
+// each: 1,500 rejected 1 MiB token requests, 200 registrations with 1 MiB names, one full
+// GET /_mockas/requests.
+func abuseCases(base string, pid int) {
+	client := &http.Client{Timeout: 30 * time.Second}
+	big := strings.Repeat("a", 1<<20-64)
+	fmt.Printf("\nAbuse cases (mockas VmRSS after each):\n\n")
+	fmt.Printf("* at start: %s\n", rss(pid))
+	send := func(n int, t target) (codes map[int]int) {
+		codes = map[int]int{}
+		for range n {
+			req, _ := http.NewRequest(t.method, t.url, strings.NewReader(t.body))
+			req.Header.Set("Content-Type", t.contentType)
+			resp, err := client.Do(req)
+			if err != nil {
+				codes[0]++
+				continue
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			codes[resp.StatusCode]++
+		}
+		return codes
+	}
+	codes := send(1500, target{method: "POST", url: base + "/oauth/token", contentType: "application/x-www-form-urlencoded",
+		body: "grant_type=client_credentials&client_id=nobody&scope=" + big})
+	fmt.Printf("* after 1,500 rejected 1 MiB token requests (statuses %v): %s\n", codes, rss(pid))
+	codes = send(200, target{method: "POST", url: base + "/resource-server/oauth/register", contentType: "application/json",
+		body: `{"grant_types":["client_credentials"],"client_name":"` + big + `"}`})
+	fmt.Printf("* after 200 registrations with 1 MiB names (statuses %v): %s\n", codes, rss(pid))
+	resp, err := client.Get(base + "/_mockas/requests")
+	if err == nil {
+		n, _ := io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		fmt.Printf("* GET /_mockas/requests answered %d bytes; VmRSS %s\n", n, rss(pid))
+	}
+}
+
+// rss reads VmRSS of pid from /proc (Linux).
+func rss(pid int) string {
+	if pid == 0 {
+		return "(no -mockas-pid)"
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/status")
+	if err != nil {
+		return "(" + errors.Unwrap(err).Error() + ")"
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			kb, _ := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")))
+			return fmt.Sprintf("%.1f MB", float64(kb)/1024)
+		}
+	}
+	return "(no VmRSS)"
+}
+
+// ms prints d in milliseconds with two decimals.
+func ms(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e6, 'f', 2, 64) + " ms" }
