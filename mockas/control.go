@@ -85,6 +85,26 @@ func (h *Handler) RotateKey(retirePrevious bool) (string, error) {
 	return sk.kid, nil
 }
 
+// PublishKey adds a new key to the JWKS without making it active: issued tokens are still
+// signed with the active key, and only a Mint whose TokenSpec.KeyID names the new kid uses
+// it. This is a key rotation one client can observe while every other client is undisturbed
+// (mcp-conform's rotation check). With a state directory the change is on disk before it
+// takes effect; RetireKey removes the key again. It returns the new kid.
+func (h *Handler) PublishKey() (string, error) {
+	sk, err := generateSigningKey()
+	if err != nil {
+		return "", err
+	}
+	if err := h.changeKeys(func(k *keyring) error {
+		k.published = append(k.published, sk)
+		return nil
+	}); err != nil {
+		return "", err
+	}
+	h.audit("key_published", true, slog.String("kid", sk.kid))
+	return sk.kid, nil
+}
+
 // RetireKey removes kid from the JWKS. The active key cannot be retired (ErrActiveKey).
 // With a state directory the change is on disk before it takes effect.
 func (h *Handler) RetireKey(kid string) error {
@@ -131,6 +151,7 @@ func (h *Handler) controlHandlers() map[string]map[string]http.HandlerFunc {
 		"/keys":             {http.MethodGet: h.ctlKeys},
 		"/keys/rotate":      {http.MethodPost: h.ctlRotate},
 		"/keys/retire":      {http.MethodPost: h.ctlRetire},
+		"/keys/publish":     {http.MethodPost: h.ctlPublish},
 		"/keys/unpublished": {http.MethodPost: h.ctlUnpublished},
 		"/clock":            {http.MethodGet: h.ctlClock},
 		"/clock/advance":    {http.MethodPost: h.ctlAdvance},
@@ -282,6 +303,19 @@ func (h *Handler) ctlRotate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"kid": kid, "active_kid": kid})
+}
+
+func (h *Handler) ctlPublish(w http.ResponseWriter, r *http.Request) {
+	if e := decodeControl(r, &struct{}{}); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	kid, err := h.PublishKey()
+	if err != nil {
+		writeError(w, errorFrom(err), false)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"kid": kid, "active_kid": h.Info().ActiveKID})
 }
 
 func (h *Handler) ctlRetire(w http.ResponseWriter, r *http.Request) {

@@ -172,3 +172,38 @@ func TestControl_disabled(t *testing.T) {
 		t.Fatalf("control plane reachable when disabled: %d", r.status)
 	}
 }
+
+// TestControl_publishKey: a published-but-inactive key joins the JWKS, signs only the mints
+// that name it, survives in the JWKS until retired, and an unknown kid is refused.
+func TestControl_publishKey(t *testing.T) {
+	s := start(t)
+	active := s.JWKS().Keys[0].KeyID
+	r := ctl(t, "POST", s.URL+"/_mockas/keys/publish", "")
+	kid, _ := r.json["kid"].(string)
+	if r.status != 200 || kid == "" || kid == active || r.json["active_kid"] != active || len(s.JWKS().Keys) != 2 {
+		t.Fatalf("publish: %d %s", r.status, r.body)
+	}
+	if h := decodePart(t, mustMint(t, s, TokenSpec{}), 0); h["kid"] != active {
+		t.Errorf("a default mint is signed with %v, want the active %s", h["kid"], active)
+	}
+	m := ctl(t, "POST", s.URL+"/_mockas/mint", `{"kid":"`+kid+`"}`)
+	tok, _ := m.json["token"].(string)
+	if m.status != 200 || decodePart(t, tok, 0)["kid"] != kid {
+		t.Fatalf("mint with kid: %d %s", m.status, m.body)
+	}
+	if r := ctl(t, "POST", s.URL+"/_mockas/mint", `{"kid":"snk_unknown"}`); r.status != 400 {
+		t.Errorf("mint with an unknown kid: %d %s", r.status, r.body)
+	}
+	if err := s.RetireKey(kid); err != nil || len(s.JWKS().Keys) != 1 || s.JWKS().Keys[0].KeyID != active {
+		t.Fatalf("retire the published key: %v, JWKS %v", err, s.JWKS().Keys)
+	}
+}
+
+func mustMint(t *testing.T, s *Server, spec TokenSpec) string {
+	t.Helper()
+	tok, err := s.Mint(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}

@@ -58,6 +58,7 @@
 //	GET    /_mockas/keys              {"jwks","active_kid","unpublished_kid"}
 //	POST   /_mockas/keys/rotate       {"retire_previous":bool} (optional) -> {"kid"} RotateKey(b)
 //	POST   /_mockas/keys/retire       {"kid":"snk_…"} -> {"retired"}               RetireKey(kid)
+//	POST   /_mockas/keys/publish      -> {"kid","active_kid"} (published, not active) PublishKey()
 //	POST   /_mockas/keys/unpublished  {"enabled":bool} (default true) -> {"enabled","kid"}
 //	                                                                    SignWithUnpublishedKey(b)
 //	GET    /_mockas/clock             {"now","offset"}                             Now()

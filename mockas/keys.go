@@ -207,6 +207,16 @@ func (k *keyring) add(sk *signingKey) error {
 	return k.reencode()
 }
 
+// publishedKey returns the published key with kid, or nil.
+func (k *keyring) publishedKey(kid string) *signingKey {
+	for _, sk := range k.published {
+		if sk.kid == kid {
+			return sk
+		}
+	}
+	return nil
+}
+
 // retire removes kid from the JWKS.
 func (k *keyring) retire(kid string) error {
 	if k.active != nil && k.active.kid == kid {

@@ -53,7 +53,13 @@ func (h *Handler) mint(spec TokenSpec) (string, error) {
 
 	h.mu.Lock()
 	signer, active := h.keys.signer(), h.keys.active
+	if spec.KeyID != "" {
+		signer = h.keys.publishedKey(spec.KeyID)
+	}
 	h.mu.Unlock()
+	if signer == nil {
+		return "", fmt.Errorf("%w: kid %q is not a published key", ErrInvalidSpec, spec.KeyID)
+	}
 
 	if spec.Defect.Forgeable() {
 		return forge(spec, claims, active.jwk, h.foreignSigner)

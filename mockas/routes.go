@@ -92,6 +92,7 @@ var controlOps = []controlOp{
 	{"/keys", []string{http.MethodGet}, "JWKS, active and unpublished kid"},
 	{"/keys/rotate", []string{http.MethodPost}, "add and activate a key ({\"retire_previous\":true} drops the old one)"},
 	{"/keys/retire", []string{http.MethodPost}, "drop a key from the JWKS: {\"kid\"}"},
+	{"/keys/publish", []string{http.MethodPost}, "add a key to the JWKS without making it active (mint with {\"kid\"})"},
 	{"/keys/unpublished", []string{http.MethodPost}, "sign with a key the JWKS never lists: {\"enabled\"}"},
 	{"/clock", []string{http.MethodGet}, "instance clock and offset"},
 	{"/clock/advance", []string{http.MethodPost}, "move the clock: {\"by\":\"10m\"}"},

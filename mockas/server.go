@@ -141,6 +141,9 @@ func (s *Server) Mint(spec TokenSpec) (string, error) { return s.h.Mint(spec) }
 // RotateKey adds and activates a new key (see Handler.RotateKey).
 func (s *Server) RotateKey(retirePrevious bool) (string, error) { return s.h.RotateKey(retirePrevious) }
 
+// PublishKey adds a key to the JWKS without making it active (see Handler.PublishKey).
+func (s *Server) PublishKey() (string, error) { return s.h.PublishKey() }
+
 // RetireKey removes kid from the JWKS.
 func (s *Server) RetireKey(kid string) error { return s.h.RetireKey(kid) }
 

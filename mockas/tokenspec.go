@@ -82,4 +82,7 @@ type TokenSpec struct {
 	RemoveClaims []string `json:"remove_claims,omitempty" yaml:"remove_claims,omitempty"`
 	// Defect is at most one deliberate flaw.
 	Defect Defect `json:"defect,omitempty" yaml:"defect,omitempty"`
+	// KeyID signs the token with the published key of this kid instead of the active one
+	// (e.g. a key added with PublishKey, which nothing else signs with). Unknown: an error.
+	KeyID string `json:"kid,omitempty" yaml:"kid,omitempty"`
 }

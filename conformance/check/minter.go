@@ -156,6 +156,12 @@ func (m *controlPlaneMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (s
 // call sends one control-plane request and decodes a 200 JSON answer into out; any other
 // status is an error naming the body's error and error_description.
 func (m *controlPlaneMinter) call(ctx context.Context, method, path string, body []byte, out any) error {
+	return m.callStatus(ctx, method, path, body, http.StatusOK, out)
+}
+
+// callStatus is call for an operation whose success status is want; out may be nil when
+// the answer has no body to decode.
+func (m *controlPlaneMinter) callStatus(ctx context.Context, method, path string, body []byte, want int, out any) error {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -177,7 +183,7 @@ func (m *controlPlaneMinter) call(ctx context.Context, method, path string, body
 	if err != nil {
 		return fmt.Errorf("%s %s: read body: %w", method, path, err)
 	}
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != want {
 		var e struct {
 			Error       string `json:"error"`
 			Description string `json:"error_description"`
@@ -191,6 +197,9 @@ func (m *controlPlaneMinter) call(ctx context.Context, method, path string, body
 		default:
 			return fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
 		}
+	}
+	if out == nil {
+		return nil
 	}
 	if err := json.Unmarshal(data, out); err != nil {
 		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)

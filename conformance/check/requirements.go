@@ -51,6 +51,7 @@ func requirementTable() []Requirement {
 	t = append(t, transportRequirements()...)
 	t = append(t, errorRequirements()...)
 	t = append(t, attackRequirements()...)
+	t = append(t, asRequirements()...)
 	return t
 }
 

@@ -43,12 +43,21 @@ type Config struct {
 	RateLimit   *RateLimit        // declared rate limit, or nil
 	Timeout     time.Duration     // per request; default 5s
 	Minter      Minter            // non-nil in cooperative mode
+	// KeyRotationWait bounds how long RS-67 keeps retrying a token signed by a newly
+	// published key that the target refused (a JWKS cache with a refetch cooldown, such as
+	// jose's 30 s, accepts it later); default DefaultKeyRotationWait. The wait happens only
+	// after a first refusal, concurrently with the other checks.
+	KeyRotationWait time.Duration
 	// Transport carries every request of the run; nil means a clone of
 	// http.DefaultTransport. The safety rules (allow-list, timeouts, body cap, no
 	// redirects) apply whatever the transport. Tests use it to reach a loopback listener
 	// under another host name.
 	Transport http.RoundTripper
 }
+
+// DefaultKeyRotationWait covers jose's createRemoteJWKSet cooldown (30 s between JWKS
+// fetches) plus a margin.
+const DefaultKeyRotationWait = 35 * time.Second
 
 // Run is one execution context against one target: the bounded HTTP client, the minter and
 // the per-run caches (baseline response, discovery, positive control). Safe for concurrent use.
@@ -160,6 +169,9 @@ func newRun(cfg Config) (*Run, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.KeyRotationWait <= 0 {
+		cfg.KeyRotationWait = DefaultKeyRotationWait
 	}
 	cfg.Headers = cfg.Headers.Clone()
 	for k := range cfg.Headers {

@@ -1,0 +1,20 @@
+package check
+
+// This file continues the requirement registry's data (see requirements.go): what only a
+// tester that runs the target's authorization server can provoke — a key rotation, a
+// degraded authorization server, a revoked token.
+
+func asRequirements() []Requirement {
+	all := KnownVersions()
+	return []Requirement{
+		{
+			ID: "RS-67", Title: "SHOULD accept a valid token signed by a key the authorization server published after startup (key rotation)",
+			Level: SHOULD, Area: areaAS, Versions: all,
+			Refs:    []string{"RFC 7517 §5", "RFC 8414 §2 (jwks_uri)", "OpenID Connect Core 1.0 §10.1.1", "RFC 9068 §4"},
+			Quote:   "Rotation of signing keys can be accomplished with the following approach. The signer publishes its keys in a JWK Set at its jwks_uri location and includes the kid of the signing key in the JOSE Header of each message to indicate to the verifier which key is to be used to validate the signature. Keys can be rolled over by periodically adding new keys to the JWK Set at the jwks_uri location. The signer can begin using a new key at its discretion and signals the change to the verifier using the kid value. The verifier knows to go back to the jwks_uri location to re-retrieve the keys when it sees an unfamiliar kid value.",
+			Sends:   "Cooperative mode: the mockas publishes a second key without making it active (every other check keeps the active one), then the baseline request with a valid token signed by the new key; refused, it is retried a handful of times within 35 s (a refetch cooldown such as jose's 30 s is correct), concurrently with the other checks. Then the key is withdrawn from the JWKS and a token signed with it is sent once more.",
+			Expects: "The new-key token accepted (2xx), at once or within the window. WARN when it is still refused: the server never refetches its JWKS on an unknown kid, so the authorization server's first key rotation locks every client out until the server restarts. After the withdrawal, whether the token is still accepted is recorded (servers cache keys; that is allowed). Skipped when the mockas control plane refuses key operations. Costs nothing when the first try is accepted, up to 35 s otherwise.",
+			Fix:     "Resolve keys through a JWKS cache that refetches jwks_uri when a token names an unknown kid (rate-limited, e.g. jose's createRemoteJWKSet, go-jose with a refreshing key set, PyJWT's PyJWKClient), instead of fetching the key set once at startup.",
+		},
+	}
+}
