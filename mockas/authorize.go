@@ -54,10 +54,18 @@ func (h *Handler) serveAuthorize(w http.ResponseWriter, r *http.Request, in *req
 		}
 		params = form
 	}
+	if h.cfg.LoginPage && r.Method == http.MethodPost && params.Has(consentField) {
+		h.serveConsent(w, r, params, in.res)
+		return
+	}
 	ar, e := h.authzTarget(r.Context(), params, in.res)
 	if e != nil {
 		h.audit("oauth_authorize", false, slog.String("client_id", params.Get("client_id")), slog.String("error", string(e.Code)))
 		writeErrorPage(w, e)
+		return
+	}
+	if h.cfg.LoginPage {
+		h.serveLogin(w, r, ar, in.res)
 		return
 	}
 	code, scopes, e := h.approve(ar, in.res)
@@ -106,45 +114,67 @@ func (h *Handler) authzTarget(ctx context.Context, p url.Values, res string) (*a
 	return ar, nil
 }
 
+// checkedAuthz is an authorization request that passed every check.
+type checkedAuthz struct {
+	scopes    []string
+	resources []string
+}
+
 // approve checks the rest of the request and issues a code for the approving user.
 func (h *Handler) approve(ar *authzRequest, res string) (string, []string, *Error) {
+	ca, e := h.checkAuthz(ar)
+	if e != nil {
+		return "", nil, e
+	}
+	code := h.issueCode(ar, ca, res, h.approvingUser(ar.params.Get("login_hint")).Subject, ca.scopes)
+	return code, ca.scopes, nil
+}
+
+// checkAuthz checks everything after the client and redirect URI: the checks that make a
+// request fit to be approved, by the headless path or on the login page.
+func (h *Handler) checkAuthz(ar *authzRequest) (*checkedAuthz, *Error) {
 	p := ar.params
 	for k, v := range p {
 		// OAuth 2.1 §3.1: "Request and response parameters MUST NOT be included more than
 		// once." RFC 8707 §2 lets resource repeat.
 		if len(v) > 1 && k != "resource" {
-			return "", nil, oauthErr(CodeInvalidRequest, "parameter %s is repeated", k)
+			return nil, oauthErr(CodeInvalidRequest, "parameter %s is repeated", k)
 		}
 	}
 	switch rt := p.Get("response_type"); rt {
 	case "code":
 	case "":
-		return "", nil, oauthErr(CodeInvalidRequest, "response_type is required")
+		return nil, oauthErr(CodeInvalidRequest, "response_type is required")
 	default:
-		return "", nil, oauthErr(CodeUnsupportedResponseType, "response_type %q is not supported; use code", rt)
+		return nil, oauthErr(CodeUnsupportedResponseType, "response_type %q is not supported; use code", rt)
 	}
 	if !allowsGrant(ar.client, grantAuthorizationCode) {
-		return "", nil, oauthErr(CodeUnauthorizedClient, "client %s may not use the authorization_code grant", ar.client.ID)
+		return nil, oauthErr(CodeUnauthorizedClient, "client %s may not use the authorization_code grant", ar.client.ID)
 	}
 	if e := checkChallenge(p.Get("code_challenge"), p.Get("code_challenge_method")); e != nil {
-		return "", nil, e
+		return nil, e
 	}
 	scopes, e := parseScope(p.Get("scope"))
 	if e != nil {
-		return "", nil, e
+		return nil, e
 	}
 	if e := checkScopes(ar.client, scopes); e != nil {
-		return "", nil, e
+		return nil, e
 	}
 	resources, e := checkResources(p["resource"])
 	if e != nil {
-		return "", nil, e
+		return nil, e
 	}
+	return &checkedAuthz{scopes: scopes, resources: resources}, nil
+}
+
+// issueCode stores a code for a checked request, approved by sub for scopes.
+func (h *Handler) issueCode(ar *authzRequest, ca *checkedAuthz, res, sub string, scopes []string) string {
 	now := h.Now()
 	ac := &authCode{
 		clientID: ar.client.ID, redirectURI: ar.redirect, redirectGiven: ar.given,
-		challenge: p.Get("code_challenge"), scopes: scopes, resources: resources, res: res,
-		sub: h.approvingUser(p.Get("login_hint")).Subject, nonce: p.Get("nonce"),
+		challenge: ar.params.Get("code_challenge"), scopes: scopes, resources: ca.resources, res: res,
+		sub: sub, nonce: ar.params.Get("nonce"),
 		authTime: now, expires: now.Add(time.Duration(h.cfg.Lifetimes.AuthorizationCode)),
 	}
 	code := randomToken()
@@ -152,7 +182,7 @@ func (h *Handler) approve(ar *authzRequest, res string) (string, []string, *Erro
 	h.codes[code] = ac
 	h.pruneLocked(now)
 	h.mu.Unlock()
-	return code, scopes, nil
+	return code
 }
 
 // approvingUser is the user named by login_hint (sub or email), else the default user.
@@ -222,6 +252,8 @@ func writeErrorPage(w http.ResponseWriter, e *Error) {
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'")
+	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(e.HTTPStatus())
 	_, _ = w.Write([]byte("<!doctype html><html><head><title>Authorization error</title></head><body><h1>Authorization error</h1><p><code>" +
 		html.EscapeString(string(e.Code)) + "</code>: " + html.EscapeString(e.Description) + "</p></body></html>\n"))

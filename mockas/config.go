@@ -91,6 +91,10 @@ type Config struct {
 	AllowLoopbackClientIDMetadata bool `json:"allow_loopback_client_id_metadata,omitempty" yaml:"allow_loopback_client_id_metadata,omitempty"`
 	// DisableControl switches the /_mockas/ control plane off.
 	DisableControl bool `json:"disable_control,omitempty" yaml:"disable_control,omitempty"`
+	// LoginPage makes the authorization endpoint answer a login and consent page (pick a
+	// user, grant fewer scopes, deny) instead of approving at once as the default user.
+	// For interactive development with a real MCP client; tests and CI stay headless.
+	LoginPage bool `json:"login_page,omitempty" yaml:"login_page,omitempty"`
 	// StateDir persists the signing keys and dynamically registered clients across restarts
 	// (written atomically). Empty means ephemeral.
 	StateDir string `json:"state_dir,omitempty" yaml:"state_dir,omitempty"`

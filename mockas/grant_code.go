@@ -30,7 +30,7 @@ func (h *Handler) grantCode(c Client, tr tokenRequest, routeRes string) (*tokenR
 		res = routeRes
 	}
 	resource, aud := h.audienceFor(res, resources)
-	user := h.users[ac.sub]
+	user, _ := h.userBySub(ac.sub)
 	sid, e := h.bindFamily(fid, resource, ac.resources, resources)
 	if e != nil {
 		return nil, "", e

@@ -55,7 +55,7 @@ func (h *Handler) grantRefresh(c Client, tr tokenRequest) (*tokenResponse, strin
 		resources = f.resources
 	}
 	resource, aud := h.audienceFor(f.resource.ID, resources)
-	user, isUser := h.users[f.sub]
+	user, isUser := h.userBySub(f.sub)
 	g := grantInfo{client: c, sub: f.sub, scopes: scopes, resource: resource, aud: aud, sid: f.sid, grant: grantRefreshToken}
 	if isUser {
 		g.user = &user

@@ -60,6 +60,10 @@ type Handler struct {
 	cimd     map[string]cimdEntry
 	inserts  int
 	issued   tokenRing
+	// login page state (login.go), each map bounded by maxLoginEntries.
+	pending    map[string]*pendingAuthz // by CSRF token
+	sessions   map[string]*loginSession // by browser cookie
+	loginUsers map[string]User          // users typed into the free fields, by sub
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -144,6 +148,9 @@ func (h *Handler) resetStateLocked() {
 	h.cimd = map[string]cimdEntry{}
 	h.keys.unpublished = nil
 	h.issued = tokenRing{}
+	h.pending = map[string]*pendingAuthz{}
+	h.sessions = map[string]*loginSession{}
+	h.loginUsers = map[string]User{}
 }
 
 // routes registers every endpoint of Routes(h.cfg) on h.mux.

@@ -80,8 +80,12 @@ type Index struct {
 	JWKSURI string `json:"jwks_uri"`
 	// Resources are the configured resource ids, the default first.
 	Resources []string `json:"resources"`
+	// LoginPage reports whether the authorization endpoint shows the login page.
+	LoginPage bool `json:"login_page"`
 	// DefaultUser is the sub a headless authorization approves as.
 	DefaultUser string `json:"default_user"`
+	// DashboardURL is the dashboard, absent with the control plane off.
+	DashboardURL string `json:"dashboard_url,omitempty"`
 	// Clients are the clients, without secrets.
 	Clients []ClientInfo `json:"clients"`
 	// Routes are the routes served.
@@ -92,11 +96,14 @@ type Index struct {
 func (h *Handler) index() Index {
 	in := Index{
 		Issuer: h.issuer, TokenIssuer: h.TokenIssuer(), MetadataURL: h.issuer + "/.well-known/oauth-authorization-server",
-		JWKSURI: h.issuer + "/keys", DefaultUser: h.cfg.DefaultUser,
+		JWKSURI: h.issuer + "/keys", LoginPage: h.cfg.LoginPage, DefaultUser: h.cfg.DefaultUser,
 		Clients: h.ClientInfos(), Routes: Routes(h.cfg),
 	}
 	for _, r := range h.cfg.Resources {
 		in.Resources = append(in.Resources, r.ID)
+	}
+	if !h.cfg.DisableControl {
+		in.DashboardURL = h.issuer + controlPrefix + "/"
 	}
 	return in
 }
@@ -143,11 +150,13 @@ func (h *Handler) serveIndex(w http.ResponseWriter, r *http.Request) {
 		pageBase
 		Info        Info
 		Version     string
+		LoginPage   bool
 		DefaultUser string
+		Dashboard   string
 		Clients     []ClientInfo
 		Routes      []routeView
-	}{pageBase: newPageBase("mockas"), Info: h.Info(), Version: moduleVersion(),
-		DefaultUser: in.DefaultUser, Clients: in.Clients}
+	}{pageBase: newPageBase("mockas"), Info: h.Info(), Version: moduleVersion(), LoginPage: in.LoginPage,
+		DefaultUser: in.DefaultUser, Dashboard: in.DashboardURL, Clients: in.Clients}
 	for _, rt := range in.Routes {
 		rv := routeView{Route: rt}
 		for _, p := range rt.Paths {

@@ -55,6 +55,9 @@ func Routes(cfg Config) []Route {
 	add("metadata", methodsGet, "resource-scoped metadata, issuer ENV/resources/RES", resMeta...)
 	add("keys", methodsGet, "JWKS (RS256 keys, kid snk_…)", base+"/keys")
 	authz := "authorization endpoint: approves at once (PKCE S256 required)"
+	if cfg.LoginPage {
+		authz = "authorization endpoint: login and consent page (PKCE S256 required)"
+	}
 	add("authorize", methodsGetPost, authz, base+"/oauth/authorize", base+"/resources/{res}/oauth/authorize")
 	add("token", methodsPost, "token endpoint: authorization_code, client_credentials, refresh_token",
 		base+"/oauth/token", base+"/oauth2/token", base+"/resources/{res}/oauth/token")

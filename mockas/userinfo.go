@@ -25,7 +25,7 @@ func (h *Handler) serveUserinfo(w http.ResponseWriter, r *http.Request, _ *reque
 		return
 	}
 	out := map[string]any{"sub": tc.Subject}
-	if u, ok := h.users[tc.Subject]; ok {
+	if u, ok := h.userBySub(tc.Subject); ok {
 		for k, v := range u.Claims {
 			out[k] = v
 		}

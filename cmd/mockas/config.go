@@ -45,6 +45,9 @@ func buildConfig(o options, userConfigDir func() (string, error)) (mockas.Config
 	if o.noControl {
 		cfg.DisableControl = true
 	}
+	if o.loginPage {
+		cfg.LoginPage = true
+	}
 
 	switch {
 	case o.ephemeral:

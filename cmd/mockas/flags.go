@@ -31,6 +31,7 @@ type options struct {
 	stateDir        string
 	ephemeral       bool
 	noControl       bool
+	loginPage       bool
 	logFormat       string
 	version         bool
 	logLevel        slog.Level
@@ -51,6 +52,7 @@ func newFlagSet(o *options) *flag.FlagSet {
 	fs.StringVar(&o.stateDir, "state", "", "state `DIR` for the signing keys and registered clients\n(default <user config dir>/mockas)")
 	fs.BoolVar(&o.ephemeral, "ephemeral", false, "keep no state: a new key and no registered clients at every start")
 	fs.BoolVar(&o.noControl, "no-control", false, "switch the /_mockas/ control plane off")
+	fs.BoolVar(&o.loginPage, "login-page", false, "answer the authorization endpoint with a login and consent page\n(pick a user, grant fewer scopes, deny) instead of approving at once")
 	fs.BoolVar(&o.version, "version", false, "print the version and exit")
 	fs.TextVar(&o.logLevel, "log-level", slog.LevelInfo, "minimum `level` of the logs on stderr: debug, info, warn, error\n(debug adds every JWKS, metadata and control-plane call)")
 	fs.StringVar(&o.logFormat, "log-format", "", "`format` of the logs on stderr: text or json\n(default text when stderr is a terminal, json otherwise)")
