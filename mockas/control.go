@@ -138,6 +138,7 @@ func (h *Handler) controlRoutes(prefix string) {
 	for path, methods := range h.controlHandlers() {
 		h.mux.Handle(prefix+path, h.debugLogged("control", methodSwitch(methods)))
 	}
+	h.mux.Handle(prefix+"/{$}", http.HandlerFunc(h.serveDashboard))
 }
 
 // controlHandlers maps each control-plane path to its handler per method. controlOps

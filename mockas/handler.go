@@ -61,9 +61,9 @@ type Handler struct {
 	inserts  int
 	issued   tokenRing
 	// login page state (login.go), each map bounded by maxLoginEntries.
-	pending    map[string]*pendingAuthz // by CSRF token
-	sessions   map[string]*loginSession // by browser cookie
-	loginUsers map[string]User          // users typed into the free fields, by sub
+	pendingAuthz map[string]*pendingAuthz // by CSRF token
+	sessions     map[string]*loginSession // by browser cookie
+	loginUsers   map[string]User          // users typed into the free fields, by sub
 }
 
 var _ http.Handler = (*Handler)(nil)
@@ -148,7 +148,7 @@ func (h *Handler) resetStateLocked() {
 	h.cimd = map[string]cimdEntry{}
 	h.keys.unpublished = nil
 	h.issued = tokenRing{}
-	h.pending = map[string]*pendingAuthz{}
+	h.pendingAuthz = map[string]*pendingAuthz{}
 	h.sessions = map[string]*loginSession{}
 	h.loginUsers = map[string]User{}
 }

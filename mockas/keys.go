@@ -171,7 +171,12 @@ type keyring struct {
 	foreign *signingKey
 	// jwksJSON is the encoded JWKS, rebuilt whenever published changes.
 	jwksJSON []byte
+	// retired are the kids removed from the JWKS, the latest maxRetiredKIDs, for the dashboard.
+	retired []string
 }
+
+// maxRetiredKIDs bounds keyring.retired.
+const maxRetiredKIDs = 20
 
 // signer returns the key issued tokens are signed with.
 func (k *keyring) signer() *signingKey {
@@ -225,6 +230,10 @@ func (k *keyring) retire(kid string) error {
 	for i, sk := range k.published {
 		if sk.kid == kid {
 			k.published = append(k.published[:i:i], k.published[i+1:]...)
+			k.retired = append(k.retired, kid)
+			if len(k.retired) > maxRetiredKIDs {
+				k.retired = append([]string(nil), k.retired[len(k.retired)-maxRetiredKIDs:]...)
+			}
 			return k.reencode()
 		}
 	}

@@ -81,8 +81,8 @@ func (h *Handler) serveLogin(w http.ResponseWriter, r *http.Request, ar *authzRe
 	csrf := randomToken()
 	now := h.Now()
 	h.mu.Lock()
-	pruneLogin(h.pending, now, func(p *pendingAuthz) time.Time { return p.expires })
-	h.pending[csrf] = &pendingAuthz{ar: ar, ca: ca, res: res, browser: browser,
+	pruneLogin(h.pendingAuthz, now, func(p *pendingAuthz) time.Time { return p.expires })
+	h.pendingAuthz[csrf] = &pendingAuthz{ar: ar, ca: ca, res: res, browser: browser,
 		expires: now.Add(time.Duration(h.cfg.Lifetimes.AuthorizationCode))}
 	h.mu.Unlock()
 	setBrowserCookie(w, r, browser)
@@ -156,9 +156,9 @@ func (h *Handler) serveConsent(w http.ResponseWriter, r *http.Request, p url.Val
 	csrf := p.Get(consentField)
 	now := h.Now()
 	h.mu.Lock()
-	pa := h.pending[csrf]
+	pa := h.pendingAuthz[csrf]
 	if pa != nil && !now.Before(pa.expires) {
-		delete(h.pending, csrf)
+		delete(h.pendingAuthz, csrf)
 		pa = nil
 	}
 	h.mu.Unlock()
@@ -232,8 +232,8 @@ func (h *Handler) serveConsent(w http.ResponseWriter, r *http.Request, p url.Val
 func (h *Handler) takePending(csrf string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	_, ok := h.pending[csrf]
-	delete(h.pending, csrf)
+	_, ok := h.pendingAuthz[csrf]
+	delete(h.pendingAuthz, csrf)
 	return ok
 }
 
@@ -368,9 +368,7 @@ func (h *Handler) clientLinks(id string) (string, string) {
 	if rc == nil {
 		return "", ""
 	}
-	cu, _ := rc.Metadata["client_uri"].(string)
-	lu, _ := rc.Metadata["logo_uri"].(string)
-	return cu, lu
+	return rc.ClientURI, rc.LogoURI
 }
 
 // formActionSource is the CSP source of the redirect URI: browsers apply form-action to

@@ -71,6 +71,7 @@ func Routes(cfg Config) []Route {
 	add("logout", methodsGetPost, "OIDC RP-initiated logout", base+"/oidc/logout")
 	add("health", methodsGet, "health check", base+"/health")
 	if !cfg.DisableControl {
+		add("ui", methodsGet, "dashboard: issued tokens, clients, requests, keys, faults, clock, and actions", base+controlPrefix+"/")
 		for _, op := range controlOps {
 			add("control", op.methods, op.summary, base+controlPrefix+op.path)
 		}

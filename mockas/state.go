@@ -468,7 +468,7 @@ func (h *Handler) changeKeys(change func(k *keyring) error) error {
 	h.keysMu.Lock()
 	defer h.keysMu.Unlock()
 	h.mu.Lock()
-	next := keyring{published: slices.Clone(h.keys.published), active: h.keys.active}
+	next := keyring{published: slices.Clone(h.keys.published), active: h.keys.active, retired: slices.Clone(h.keys.retired)}
 	h.mu.Unlock()
 	if err := change(&next); err != nil {
 		return err
@@ -480,7 +480,7 @@ func (h *Handler) changeKeys(change func(k *keyring) error) error {
 		return err
 	}
 	h.mu.Lock()
-	h.keys.published, h.keys.active, h.keys.jwksJSON = next.published, next.active, next.jwksJSON
+	h.keys.published, h.keys.active, h.keys.jwksJSON, h.keys.retired = next.published, next.active, next.jwksJSON, next.retired
 	h.mu.Unlock()
 	return nil
 }
