@@ -32,7 +32,33 @@ const marker = "[redacted"
 
 // isRedacted reports whether v already carries a redaction marker (any case: "[REDACTED]"
 // written by older versions counts too).
-func isRedacted(v string) bool { return strings.Contains(strings.ToLower(v), marker) }
+func isRedacted(v string) bool { return containsFold(v, marker) }
+
+// containsFold reports whether s contains the lower-case ASCII needle, ignoring ASCII case,
+// without allocating: Redact runs on every header and body of a run, so this is a hot path.
+func containsFold(s, needle string) bool {
+	n := len(needle)
+	for i := 0; i+n <= len(s); i++ {
+		c := s[i]
+		if c|0x20 != needle[0] && c != needle[0] {
+			continue
+		}
+		if strings.EqualFold(s[i:i+n], needle) {
+			return true
+		}
+	}
+	return false
+}
+
+// containsAnyFold reports whether s contains one of the lower-case ASCII needles, ignoring case.
+func containsAnyFold(s string, needles ...string) bool {
+	for _, n := range needles {
+		if containsFold(s, n) {
+			return true
+		}
+	}
+	return false
+}
 
 // Patterns of credentials; compiled once and read-only afterwards.
 var (
@@ -140,12 +166,40 @@ func Redact(s string, secrets []string) string {
 		if len(sec) < MinSecretLen || isRedacted(sec) {
 			continue
 		}
-		s = strings.ReplaceAll(s, sec, Value(sec))
-		if q := url.QueryEscape(sec); q != sec {
+		if strings.Contains(s, sec) {
+			s = strings.ReplaceAll(s, sec, Value(sec))
+		}
+		if q := url.QueryEscape(sec); q != sec && strings.Contains(s, q) {
 			s = strings.ReplaceAll(s, q, Value(sec))
 		}
 	}
-	s = headerLine.ReplaceAllStringFunc(s, func(m string) string {
+	// Each pattern runs only when the text holds its cheap literal prefix: the regexp engine is
+	// the costly part of a run's output, and most headers and bodies hold no credential at all.
+	if strings.Contains(s, ":") && containsAnyFold(s, "authorization", "cookie", "x-api-key", "mcp-session-id") {
+		s = redactHeaderLines(s)
+	}
+	if containsAnyFold(s, "token", "secret", "assertion", "verifier", "password") {
+		s = jsonSecretField.ReplaceAllStringFunc(s, func(m string) string {
+			g := jsonSecretField.FindStringSubmatch(m)
+			return g[1] + Value(g[2]) + g[3]
+		})
+		s = formSecretField.ReplaceAllStringFunc(s, func(m string) string {
+			g := formSecretField.FindStringSubmatch(m)
+			if g[2] == "" || isRedacted(g[2]) || strings.Contains(g[2], "%5Bredacted") {
+				return m
+			}
+			return g[1] + Value(g[2])
+		})
+	}
+	if !strings.Contains(s, "eyJ") {
+		return s
+	}
+	return jwtPattern.ReplaceAllStringFunc(s, Value)
+}
+
+// redactHeaderLines redacts the values of "Name: value" lines of credential header fields.
+func redactHeaderLines(s string) string {
+	return headerLine.ReplaceAllStringFunc(s, func(m string) string {
 		g := headerLine.FindStringSubmatch(m)
 		name := strings.TrimRight(strings.TrimSpace(g[1]), ":")
 		value, cr := strings.CutSuffix(g[2], "\r")
@@ -160,18 +214,6 @@ func Redact(s string, secrets []string) string {
 		}
 		return out
 	})
-	s = jsonSecretField.ReplaceAllStringFunc(s, func(m string) string {
-		g := jsonSecretField.FindStringSubmatch(m)
-		return g[1] + Value(g[2]) + g[3]
-	})
-	s = formSecretField.ReplaceAllStringFunc(s, func(m string) string {
-		g := formSecretField.FindStringSubmatch(m)
-		if g[2] == "" || isRedacted(g[2]) || strings.Contains(g[2], "%5Bredacted") {
-			return m
-		}
-		return g[1] + Value(g[2])
-	})
-	return jwtPattern.ReplaceAllStringFunc(s, Value)
 }
 
 // URL redacts a URL for printing: a password in its userinfo and credential query
