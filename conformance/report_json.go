@@ -32,6 +32,7 @@ type jsonResult struct {
 	Level           check.Level      `json:"level"`
 	Status          check.Status     `json:"status"`
 	Detail          string           `json:"detail"`
+	Reason          string           `json:"reason,omitempty"`
 	Refs            []string         `json:"refs"`
 	Area            string           `json:"area"`
 	DurationMS      int64            `json:"duration_ms"`
@@ -49,7 +50,7 @@ type jsonBaseline struct {
 
 // WriteJSON writes the report as one indented JSON document:
 // {"tool","version","target","spec_version","started_at" (RFC 3339),"duration_ms",
-// "results":[{"id","title","level","status","detail","refs","area","duration_ms","steps",
+// "results":[{"id","title","level","status","detail","reason","refs","area","duration_ms","steps",
 // "exchanges","expected_failure"}],"summary":{"pass","fail","warn","skip","info"},"baseline"}.
 func (r *Report) WriteJSON(w io.Writer) error {
 	out := jsonReport{
@@ -74,6 +75,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 			Level:           res.Level,
 			Status:          res.Status,
 			Detail:          res.Detail,
+			Reason:          parseFinding(res.Detail).Reason,
 			Refs:            refs,
 			Area:            res.Area.Key,
 			DurationMS:      res.Duration.Milliseconds(),

@@ -4,6 +4,8 @@ package main
 // setup. It starts a mockas and the reference MCP servers of package fixtures (one correct,
 // every broken one of the catalogue) in this process, and runs "mcp-conform run" against each
 // in a child process of this same binary, because Ginkgo's RunSpecs may run once per process.
+// By default it prints one row per server (what it should show, what it showed); --full
+// prints every run's whole report as well. It ends with the next steps to take.
 
 import (
 	"bytes"
@@ -19,8 +21,8 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"text/tabwriter"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mcp-conform/mcp-conform/fixtures"
 	"github.com/mcp-conform/mcp-conform/mockas"
@@ -57,8 +59,10 @@ func demoCmd(ctx context.Context, c *cli, args []string) int {
 	fs := newFlagSet("demo", "mcp-conform demo",
 		`Run the suite against reference MCP servers embedded in this binary: one correct server and
 every deliberately broken server of the fixtures catalogue, all trusting an in-process mockas.
-Needs no network and no setup. Exits 0 when the correct server has no FAIL and every broken
-server shows (at least) its expected FAILs and WARNs; 1 otherwise.`)
+Needs no network and no setup. Prints one row per server: the checks it is expected to fail,
+and the FAILs and WARNs the suite showed. Exits 0 when the correct server has no FAIL and
+every broken server shows (at least) its expected FAILs and WARNs; 1 otherwise.`)
+	full := fs.Bool("full", false, "also print the whole console report of every server")
 	if code, done := c.parse(fs, args); done {
 		return code
 	}
@@ -106,15 +110,25 @@ server shows (at least) its expected FAILs and WARNs; 1 otherwise.`)
 				return
 			}
 			jsonPath := filepath.Join(tmp, fmt.Sprintf("%02d-report.json", i))
-			j.outcome = demoServer(ctx, exe, as, s, jsonPath, &j.stdout, &j.stderr)
+			j.outcome = demoServer(ctx, exe, as, s, jsonPath, c.color && *full, &j.stdout, &j.stderr)
 		}()
+	}
+	fmt.Fprintf(c.stdout, "mcp-conform demo: the suite against %d reference MCP servers in this process (one correct,\n"+
+		"%d broken on purpose), all trusting an in-process mockas at %s\n", len(servers), len(servers)-1, as.URL)
+	table := newDemoTable(c, servers)
+	if !*full {
+		table.header()
 	}
 	outcomes := make([]demoOutcome, 0, len(servers))
 	for i, j := range jobs {
 		<-j.done
 		s := servers[i]
-		fmt.Fprintf(c.stdout, "\n=== [%d/%d] %s: %s\n", i+1, len(servers), s.Name, oneLine(s.Description))
-		_, _ = c.stdout.Write(j.stdout.Bytes())
+		if *full {
+			fmt.Fprintf(c.stdout, "\n=== [%d/%d] %s: %s\n", i+1, len(servers), s.Name, oneLine(s.Description))
+			_, _ = c.stdout.Write(j.stdout.Bytes())
+		} else {
+			table.row(j.outcome)
+		}
 		_, _ = c.stderr.Write(j.stderr.Bytes())
 		if j.outcome.err != nil {
 			c.errorf("demo: %s: %v", s.Name, j.outcome.err)
@@ -125,12 +139,19 @@ server shows (at least) its expected FAILs and WARNs; 1 otherwise.`)
 		c.errorf("demo: interrupted")
 		return exitFail
 	}
-	return c.demoSummary(outcomes)
+	if *full {
+		fmt.Fprintf(c.stdout, "\n=== demo summary\n\n")
+		table.header()
+		for _, o := range outcomes {
+			table.row(o)
+		}
+	}
+	return c.demoVerdict(outcomes)
 }
 
 // demoServer starts the fixture server s, runs the suite against it in a child process (its
 // output goes to stdout and stderr) and compares what it showed with what the catalogue expects.
-func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.Broken, jsonPath string, stdout, stderr io.Writer) demoOutcome {
+func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.Broken, jsonPath string, color bool, stdout, stderr io.Writer) demoOutcome {
 	o := demoOutcome{name: s.Name, expectFail: s.ExpectFail, expectWarn: s.ExpectWarn}
 	opts := fixtures.Options{
 		Issuer:    as.Issuer(),
@@ -155,6 +176,10 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 		"--json", jsonPath)
 	cmd.Stdout = stdout
 	cmd.Stderr = stderr
+	if color {
+		// The report is buffered, not written to the terminal: ask the child for colour.
+		cmd.Env = append(os.Environ(), "CLICOLOR_FORCE=1")
+	}
 	if err := cmd.Run(); err != nil {
 		var exitErr *exec.ExitError
 		if !errors.As(err, &exitErr) || exitErr.ExitCode() != exitFail {
@@ -216,35 +241,164 @@ func readStatuses(path string) (map[string]string, error) {
 	return statuses, nil
 }
 
-// demoSummary prints the final table and returns the demo's exit code.
-func (c *cli) demoSummary(outcomes []demoOutcome) int {
-	fmt.Fprintf(c.stdout, "\n=== demo summary\n\n")
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "SERVER\tEXPECTED FAILS\tOBSERVED FAILS\tVERDICT")
+// demoTable prints one row per demo server: the verdict, the server, the checks it is
+// expected to fail (or warn on), and the FAILs and WARNs the suite showed.
+type demoTable struct {
+	c         *cli
+	nameWidth int // the longest server name, at most demoNameWidth
+}
+
+// ANSI colours of the demo table (the console report has its own, in package conformance).
+const (
+	ansiReset  = "\x1b[0m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+)
+
+// Column widths of the demo table; the last column takes the rest of 100 columns.
+const (
+	demoVerdictWidth = 4
+	demoNameWidth    = 36
+	demoExpectWidth  = 20
+	demoWidth        = 100
+)
+
+func newDemoTable(c *cli, servers []fixtures.Broken) *demoTable {
+	t := &demoTable{c: c, nameWidth: len("SERVER")}
+	for _, s := range servers {
+		t.nameWidth = max(t.nameWidth, min(len(s.Name), demoNameWidth))
+	}
+	return t
+}
+
+// header prints the column titles.
+func (t *demoTable) header() {
+	fmt.Fprintf(t.c.stdout, "\n  %-*s  %-*s  %-*s  %s\n", demoVerdictWidth, "", t.nameWidth, "SERVER", demoExpectWidth, "SHOULD SHOW", "SHOWED")
+}
+
+// row prints one server's row; colour (on a terminal) marks the verdict, FAILs and WARNs.
+func (t *demoTable) row(o demoOutcome) {
+	verdict, code := "ok", ansiGreen
+	if o.err != nil || len(o.missing) > 0 || !o.ok() {
+		verdict, code = "BAD", ansiRed
+	}
+	expected := append([]string(nil), o.expectFail...)
+	for _, id := range o.expectWarn {
+		expected = append(expected, id+"(w)")
+	}
+	name := o.name
+	if len(name) > t.nameWidth {
+		name = name[:t.nameWidth-1] + "…"
+	}
+	exp := listOrDash(expected)
+	if len(exp) > demoExpectWidth {
+		exp = exp[:demoExpectWidth-1] + "…"
+	}
+	room := demoWidth - 2 - demoVerdictWidth - t.nameWidth - demoExpectWidth - 6
+	var showed []string
+	switch {
+	case o.err != nil:
+		showed = []string{t.paint(ansiRed, "error: "+firstLine(o.err.Error(), room-7))}
+	default:
+		var parts []string
+		if len(o.fails) > 0 {
+			parts = append(parts, t.paint(ansiRed, "FAIL")+" "+strings.Join(o.fails, " "))
+		}
+		if len(o.warns) > 0 {
+			parts = append(parts, t.paint(ansiYellow, "WARN")+" "+strings.Join(o.warns, " "))
+		}
+		if len(parts) == 0 {
+			parts = []string{"no FAIL, no WARN"}
+		}
+		if len(o.missing) > 0 {
+			parts = append(parts, t.paint(ansiRed, "MISSED")+" "+strings.Join(o.missing, " "))
+		}
+		showed = parts
+	}
+	fmt.Fprintf(t.c.stdout, "  %s  %-*s  %-*s  %s\n", t.paint(code, fmt.Sprintf("%-*s", demoVerdictWidth, verdict)),
+		t.nameWidth, name, demoExpectWidth, exp, fitANSI(strings.Join(showed, " · "), room))
+}
+
+// paint colours s when the demo writes to a terminal.
+func (t *demoTable) paint(code, s string) string {
+	if !t.c.color {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// fitANSI cuts s, which may hold ANSI colour sequences, to width visible runes; a cut is
+// marked with "…" and resets the colour.
+func fitANSI(s string, width int) string {
+	if visibleLen(s) <= width {
+		return s
+	}
+	var b strings.Builder
+	visible := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			end := strings.IndexByte(s[i:], 'm')
+			if end < 0 {
+				break
+			}
+			b.WriteString(s[i : i+end+1])
+			i += end + 1
+			continue
+		}
+		if visible == width-1 {
+			break
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		b.WriteRune(r)
+		visible++
+		i += size
+	}
+	b.WriteString("…")
+	if strings.Contains(s, "\x1b[") {
+		b.WriteString(ansiReset)
+	}
+	return b.String()
+}
+
+// visibleLen counts the runes of s outside ANSI colour sequences.
+func visibleLen(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			if end := strings.IndexByte(s[i:], 'm'); end >= 0 {
+				i += end + 1
+				continue
+			}
+		}
+		_, size := utf8.DecodeRuneInString(s[i:])
+		n++
+		i += size
+	}
+	return n
+}
+
+// demoVerdict prints the verdict and the next steps, and returns the demo's exit code.
+func (c *cli) demoVerdict(outcomes []demoOutcome) int {
 	var bad []string
 	for _, o := range outcomes {
-		expected := append([]string(nil), o.expectFail...)
-		for _, id := range o.expectWarn {
-			expected = append(expected, id+" (warn)")
-		}
-		verdict := "ok"
-		switch {
-		case o.err != nil:
-			verdict = "ERROR: " + o.err.Error()
-		case len(o.missing) > 0:
-			verdict = "MISSED " + strings.Join(o.missing, ", ")
-		case !o.ok():
-			verdict = "UNEXPECTED FAIL"
-		}
-		if verdict != "ok" {
+		if o.err != nil || len(o.missing) > 0 || !o.ok() {
 			bad = append(bad, o.name)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", o.name, listOrDash(expected), listOrDash(o.fails), verdict)
 	}
-	if err := tw.Flush(); err != nil {
-		c.errorf("demo: writing the summary: %v", err)
-		return exitFail
-	}
+	example := "alg-none-accepted"
+	fmt.Fprintf(c.stdout, `
+Next steps:
+  mcp-conform explain RS-35
+      what a check sends and expects, where the rule comes from, and how to fix a failure
+  mcp-conform serve-fixture --issuer http://127.0.0.1:9000 --flaw %s
+      serve one of these servers (here: one that accepts unsigned tokens) to try the suite,
+      your client or your CI on it; --list-flaws lists the flaws
+  mcp-conform run --url http://127.0.0.1:3000/mcp --serve-mockas 127.0.0.1:9000
+      test your own server, configured to trust the issuer http://127.0.0.1:9000
+  mcp-conform demo --full
+      this demo with every server's whole report
+`, example)
 	if len(bad) > 0 {
 		c.errorf("demo FAILED: %d of %d servers did not behave as expected: %s",
 			len(bad), len(outcomes), strings.Join(bad, ", "))

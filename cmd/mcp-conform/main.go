@@ -85,12 +85,25 @@ func main() {
 		stdout:      os.Stdout,
 		stderr:      os.Stderr,
 		getenv:      os.Getenv,
-		color:       isTerminal(os.Stdout) && os.Getenv("NO_COLOR") == "",
-		stderrColor: isTerminal(os.Stderr) && os.Getenv("NO_COLOR") == "",
+		color:       wantColor(os.Stdout),
+		stderrColor: wantColor(os.Stderr),
 	}
 	code := c.main(ctx, os.Args[1:])
 	stop()
 	os.Exit(code)
+}
+
+// wantColor reports whether output to f is coloured: on a terminal, or when CLICOLOR_FORCE
+// is set (not "0"; the demo sets it for the runs whose report it buffers), and never when
+// NO_COLOR is set (https://no-color.org).
+func wantColor(f *os.File) bool {
+	if os.Getenv("NO_COLOR") != "" {
+		return false
+	}
+	if force := os.Getenv("CLICOLOR_FORCE"); force != "" && force != "0" {
+		return true
+	}
+	return isTerminal(f)
 }
 
 // isTerminal reports whether f is a character device (a terminal).

@@ -35,6 +35,7 @@ type jsonReport struct {
 		Level           string `json:"level"`
 		Status          string `json:"status"`
 		Detail          string `json:"detail"`
+		Reason          string `json:"reason"`
 		ExpectedFailure bool   `json:"expected_failure"`
 	} `json:"results"`
 	Summary struct {
@@ -191,7 +192,11 @@ func writeMarkdownSummary(w io.Writer, r *jsonReport, exitCode, maxItems int) er
 			if res.ExpectedFailure {
 				line += " — *expected (baseline)*"
 			}
-			if d := firstLine(res.Detail, 200); d != "" {
+			reason := res.Reason
+			if reason == "" { // a report written before "reason" existed
+				reason = res.Detail
+			}
+			if d := firstLine(reason, 200); d != "" {
 				line += " — " + summaryEscape(d)
 			}
 			lines = append(lines, line)
