@@ -23,6 +23,7 @@
 //	GET  ENV/resources/RES/.well-known/oauth-authorization-server  issuer ENV/resources/RES
 //	GET  ENV/.well-known/oauth-authorization-server/resources/RES  same (RFC 8414 path insertion)
 //	GET  ENV/keys                                                JWKS (RS256, kid snk_<digits>)
+//	GET  ENV/                                                    index page (JSON with Accept: application/json)
 //	GET  ENV/oauth/authorize, ENV/resources/RES/oauth/authorize  headless: 302 with code, state, iss
 //	POST ENV/oauth/token, ENV/oauth2/token, ENV/resources/RES/oauth/token
 //	POST ENV/resource-server/oauth/register, ENV/api/v1/resources/RES/clients:register,
@@ -77,6 +78,15 @@
 // Reset clears codes, refresh tokens, revocations, faults, captured requests, dynamically
 // registered clients, the CIMD cache, rate-limit windows, the unpublished-key mode and the
 // clock offset; it keeps the keys, so JWKS cached by resource servers stay valid.
+//
+// # Interactive development
+//
+// With Config.LoginPage the authorization endpoint answers a login and consent page after
+// every headless check passed: pick a configured user or type one (sub, email, name, extra
+// claims), uncheck scopes, approve or deny (access_denied). prompt=none answers
+// login_required or consent_required (OIDC Core §3.1.2.6). GET ENV/_mockas/ is a dashboard
+// of issued tokens (IssuedTokens), clients, keys, faults, the clock and captured requests,
+// whose buttons call the control plane. Both pages refuse framing and load nothing external.
 //
 // # Faults and rate limits
 //

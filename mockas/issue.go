@@ -122,7 +122,8 @@ func (h *Handler) accessToken(g grantInfo, now time.Time) (string, string, time.
 	if err != nil {
 		return "", "", 0, &Error{Code: CodeServerError, Description: err.Error(), Status: 500}
 	}
-	h.recordIssued(tok, g.grant, DefectNone, now)
+	h.recordToken(IssuedToken{Source: g.grant, IssuedAt: now, Claims: c,
+		Header: map[string]any{"alg": "RS256", "kid": sk.kid, "typ": "JWT"}})
 	return tok, jti, lifetime, nil
 }
 

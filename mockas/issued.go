@@ -71,11 +71,21 @@ func (h *Handler) recordIssued(tok, source string, defect Defect, now time.Time)
 		t.Header = decodeSegmentMap(parts[0])
 		t.Claims = decodeSegmentMap(parts[1])
 	}
+	h.recordToken(t)
+}
+
+// recordToken adds t to the ring, its jti and expiry read from its claims. The token
+// endpoint hands over the header and claims it signed, so nothing is decoded on that path;
+// the maps must not be changed afterwards.
+func (h *Handler) recordToken(t IssuedToken) {
 	if jti, ok := t.Claims["jti"].(string); ok {
 		t.JTI = jti
 	}
-	if exp, ok := t.Claims["exp"].(float64); ok {
+	switch exp := t.Claims["exp"].(type) {
+	case float64:
 		t.Expires = time.Unix(int64(exp), 0).UTC()
+	case int64:
+		t.Expires = time.Unix(exp, 0).UTC()
 	}
 	h.mu.Lock()
 	h.issued.add(t)
