@@ -438,6 +438,8 @@ func TestReportsOfARealRun(t *testing.T) {
 		"junit":   func(w *strings.Builder) error { return r.WriteJUnit(w) },
 		"console": func(w *strings.Builder) error { return r.WriteConsole(w, false) },
 		"html":    func(w *strings.Builder) error { return r.WriteHTML(w) },
+		"sarif":   func(w *strings.Builder) error { return r.WriteSARIF(w, SARIFOptions{Location: "server/auth.go"}) },
+		"verbose": func(w *strings.Builder) error { return r.WriteConsoleWith(w, ConsoleOptions{Verbose: true}) },
 	}
 	for name, write := range writers {
 		var b strings.Builder
@@ -451,6 +453,9 @@ func TestReportsOfARealRun(t *testing.T) {
 			if !strings.Contains(b.String(), res.ID) {
 				t.Errorf("%s report lacks %s", name, res.ID)
 			}
+		}
+		if name == "sarif" {
+			validateSARIF(t, sarifSchema(t), []byte(b.String()))
 		}
 	}
 }

@@ -278,7 +278,7 @@ func (c *consoleWriter) steps(res check.Result) {
 func (c *consoleWriter) exchange(mark, text string) {
 	text = strings.TrimRight(strings.ReplaceAll(cutText(text, exchangeBytes), "\r\n", "\n"), "\n")
 	for _, line := range strings.Split(text, "\n") {
-		c.printf("%s  %s%s\n", detailIndent, mark, strings.TrimRight(line, "\r"))
+		c.printf("%s\n", strings.TrimRight(detailIndent+"  "+mark+strings.TrimRight(line, "\r"), " "))
 	}
 }
 
