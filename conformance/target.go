@@ -112,8 +112,10 @@ func (t Target) config() (check.Config, error) {
 	if t.Timeout < 0 {
 		return check.Config{}, fmt.Errorf("target: negative timeout %s", t.Timeout)
 	}
-	if rl := t.RateLimit; rl != nil && (rl.Requests <= 0 || rl.Per <= 0) {
-		return check.Config{}, fmt.Errorf("target: rate limit %d per %s: both must be positive", rl.Requests, rl.Per)
+	if rl := t.RateLimit; rl != nil {
+		if err := rl.Validate(); err != nil {
+			return check.Config{}, fmt.Errorf("target: %w", err)
+		}
 	}
 	version := t.SpecVersion
 	if strings.EqualFold(version, "auto") {

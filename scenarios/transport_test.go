@@ -23,6 +23,10 @@ func TestTransport_Verdicts(t *testing.T) {
 	v0326 := func(c *check.Config) { c.SpecVersion = "2025-03-26" }
 	declare := func(c *check.Config) { c.RateLimit = &check.RateLimit{Requests: 5, Per: time.Minute} }
 	limited := func(o *fixtures.Options) { o.RateLimit = &fixtures.RateLimit{Requests: 5, Per: time.Minute} }
+	// A declared limit above the run's budget of 2,000 requests used to FAIL a correct server
+	// with "request budget exhausted".
+	declareBig := func(c *check.Config) { c.RateLimit = &check.RateLimit{Requests: 2000, Per: time.Minute} }
+	limitedBig := func(o *fixtures.Options) { o.RateLimit = &fixtures.RateLimit{Requests: 2000, Per: time.Minute} }
 	runVSCases(t, []vsCase{
 		{id: "RS-55", want: pass},
 		{id: "RS-55", cfg: v0728, want: pass},
@@ -43,6 +47,7 @@ func TestTransport_Verdicts(t *testing.T) {
 		{id: "RS-59", flaws: []fixtures.Flaw{fixtures.FlawCORSNoExposeHeaders}, want: warn, detail: "Access-Control-Expose-Headers"},
 		{id: "RS-60", tweak: limited, cfg: declare, want: pass, detail: "429 after"},
 		{id: "RS-60", tweak: limited, want: skip}, // nothing declared: nothing sent
+		{id: "RS-60", tweak: limitedBig, cfg: declareBig, want: pass, detail: "429 after 2001"},
 		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNever}, cfg: declare, want: fail, detail: "declared"},
 		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNoRetryAfter}, cfg: declare, want: warn, detail: "no Retry-After"},
 		{id: "RS-60", flaws: []fixtures.Flaw{fixtures.FlawRateLimitBadRetryAfter}, cfg: declare, want: fail, detail: "soon"},

@@ -38,6 +38,7 @@ func TestCLI_main_usageErrors(t *testing.T) {
 		{"rate limit without slash", nil, []string{"run", "--url", u, "--rate-limit", "5"}, "want N/DURATION"},
 		{"rate limit zero", nil, []string{"run", "--url", u, "--rate-limit", "0/1s"}, "not a positive integer"},
 		{"rate limit bad duration", nil, []string{"run", "--url", u, "--rate-limit", "5/soon"}, "period"},
+		{"rate limit beyond the probe", nil, []string{"run", "--url", u, "--rate-limit", "6000/1m"}, "at most 4999 per window"},
 		{"mockas and serve-mockas", nil, []string{"run", "--url", u, "--mockas", "http://127.0.0.1:2", "--serve-mockas", "127.0.0.1:3"}, "mutually exclusive"},
 		{"serve-mockas without port", nil, []string{"run", "--url", u, "--serve-mockas", "127.0.0.1"}, "want host:port"},
 		{"serve-mockas port zero", nil, []string{"run", "--url", u, "--serve-mockas", "127.0.0.1:0"}, "port must be"},

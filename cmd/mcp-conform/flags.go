@@ -234,5 +234,9 @@ func parseRateLimit(v string) (*check.RateLimit, error) {
 	if d <= 0 {
 		return nil, fmt.Errorf("%q: period must be positive", v)
 	}
-	return &check.RateLimit{Requests: requests, Per: d}, nil
+	rl := &check.RateLimit{Requests: requests, Per: d}
+	if err := rl.Validate(); err != nil {
+		return nil, fmt.Errorf("%q: %w", v, err)
+	}
+	return rl, nil
 }

@@ -46,6 +46,8 @@ type C struct {
 	rpcID        int
 	sawBaseline  bool
 	sawDiscovery bool
+
+	allow *allowance // own request allowance (AllowRequests); guarded by run.mu
 }
 
 func newC(r *Run, def Definition, hooks Hooks, control bool) *C {

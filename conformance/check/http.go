@@ -12,7 +12,11 @@ package check
 //   - requests go only to the target's origin or to URLs the target itself advertised
 //     (resource_metadata → PRM authorization_servers → AS metadata URLs → jwks_uri);
 //   - Config.Headers and Authorization are only sent to the target's origin;
-//   - the number of requests per run is capped.
+//   - the number of requests per run is capped (MaxRequestsPerRun), and so is the number sent
+//     to any one origin other than the target's (MaxRequestsPerOtherOrigin), so a target that
+//     advertises thousands of authorization servers cannot aim the run at a third party; a
+//     check that must send more than the run's budget (RS-60 under a declared rate limit)
+//     gets its own allowance (C.AllowRequests), bounded by MaxCheckAllowance.
 
 import (
 	"bufio"
@@ -40,6 +44,13 @@ const (
 	DefaultTimeout = 5 * time.Second
 	// MaxRequestsPerRun caps the requests one Run may send.
 	MaxRequestsPerRun = 2000
+	// MaxRequestsPerOtherOrigin caps the requests one Run sends to each origin other than
+	// the target's (authorization servers, JWKS hosts): a twentieth of the run's budget.
+	MaxRequestsPerOtherOrigin = 100
+	// MaxCheckAllowance bounds the requests one check may be allowed beyond the run's budget
+	// (C.AllowRequests). A declared rate limit whose probe needs more is a usage error
+	// (RateLimit.Validate).
+	MaxCheckAllowance = 10000
 )
 
 // Errors returned (wrapped) by the bounded client; match them with errors.Is.
@@ -53,6 +64,9 @@ var (
 	ErrCredentialsOffOrigin = errors.New("check: refusing to send credentials to an origin other than the target's")
 	// ErrRequestBudget: the run has already sent MaxRequestsPerRun requests.
 	ErrRequestBudget = errors.New("check: request budget of the run is exhausted")
+	// ErrOriginBudget: the run has already sent MaxRequestsPerOtherOrigin requests to this
+	// origin, which is not the target's.
+	ErrOriginBudget = errors.New("check: request budget for an origin other than the target's is exhausted")
 )
 
 // Request is one HTTP request to the target (or a metadata URL it advertised).
@@ -174,7 +188,7 @@ func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, e
 			return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), ErrCredentialsOffOrigin)
 		}
 	}
-	if err := r.count(); err != nil {
+	if err := r.count(ctx, onTarget, originOf(u)); err != nil {
 		return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
 	}
 
@@ -260,15 +274,47 @@ func readEventStream(body io.Reader) ([]byte, error) {
 	}
 }
 
-// count charges one request to the run's budget.
-func (r *Run) count() error {
+// count charges one request: to the check's own allowance when it has one left (see
+// C.AllowRequests), else to the run's budget; a request to another origin than the target's
+// is also charged to that origin's budget.
+func (r *Run) count(ctx context.Context, onTarget bool, origin string) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if r.requests >= r.maxRequests {
+	if !onTarget && r.perOrigin[origin] >= MaxRequestsPerOtherOrigin {
+		return fmt.Errorf("%w (%d requests to %s)", ErrOriginBudget, MaxRequestsPerOtherOrigin, origin)
+	}
+	a, _ := ctx.Value(allowanceKey{}).(*allowance)
+	switch {
+	case a != nil && a.left > 0:
+		a.left-- // a.left is guarded by r.mu too
+	case r.charged >= r.maxRequests:
 		return ErrRequestBudget
+	default:
+		r.charged++
 	}
 	r.requests++
+	if !onTarget {
+		r.perOrigin[origin]++
+	}
 	return nil
+}
+
+// allowanceKey carries a check's own request allowance in the context of its requests.
+type allowanceKey struct{}
+
+// allowance is what is left of a check's own allowance; guarded by Run.mu.
+type allowance struct{ left int }
+
+// AllowRequests lets this check send up to n requests (at most MaxCheckAllowance) that are
+// not charged to the run's budget, for a check whose job is volume: RS-60 must exceed a
+// declared rate limit, which can take more than the run's MaxRequestsPerRun. It runs last and
+// alone, so the allowance does not let other checks send more. Calling it again replaces
+// what is left.
+func (c *C) AllowRequests(n int) {
+	n = min(max(n, 0), MaxCheckAllowance)
+	c.run.mu.Lock()
+	defer c.run.mu.Unlock()
+	c.allow = &allowance{left: n}
 }
 
 // RequestCount returns how many requests the run has sent so far.
@@ -419,6 +465,12 @@ const maxRetryAfter = 2 * time.Second
 
 // send performs the request and records the exchange in the check's transcript.
 func (c *C) send(ctx context.Context, req Request) (*Response, error) {
+	c.run.mu.Lock()
+	a := c.allow
+	c.run.mu.Unlock()
+	if a != nil {
+		ctx = context.WithValue(ctx, allowanceKey{}, a)
+	}
 	resp, sent, err := c.run.send(ctx, req)
 	if sent != nil {
 		c.record(renderExchange(sent, resp, err, c.run.secretList()))

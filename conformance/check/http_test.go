@@ -2,10 +2,12 @@ package check
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -174,5 +176,81 @@ func TestRetryAfter(t *testing.T) {
 		if got != tt.want || ok != tt.wantOK {
 			t.Errorf("retryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.wantOK)
 		}
+	}
+}
+
+// TestSend_checkAllowance: a declared rate limit above the run's budget used to make RS-60
+// FAIL a correct server with "request budget exhausted"; the check now has its own
+// allowance, and other checks still have only the run's budget.
+func TestSend_checkAllowance(t *testing.T) {
+	srv := loopbackServer(t, http.NotFoundHandler())
+	run := newTestRun(t, Config{URL: srv.URL, RateLimit: &RateLimit{Requests: 2, Per: time.Minute}}, nil)
+	var before int
+	res := runCheck(t, run, "RS-60", NeedsRateLimit, func(ctx context.Context, c *C) {
+		run.mu.Lock()
+		before = run.requests
+		run.maxRequests = run.charged + 2 // whatever ran before, two left in the run's budget
+		run.mu.Unlock()
+		c.AllowRequests(5)
+		for range 7 { // 5 from the allowance, then 2 from the run's budget
+			c.Do(ctx, Request{})
+		}
+		if _, err := c.TryDo(ctx, Request{}); !errors.Is(err, ErrRequestBudget) {
+			c.Fail("eighth request: err = %v, want ErrRequestBudget", err)
+		}
+	})
+	if res.Status != StatusPass {
+		t.Fatalf("check with an allowance: %s %s", res.Status, res.Detail)
+	}
+	if n := run.RequestCount() - before; n != 7 {
+		t.Errorf("the check sent %d requests, want 7", n)
+	}
+	if err := (RateLimit{Requests: 4999, Per: time.Second}).Validate(); err != nil {
+		t.Errorf("4999/1s: %v", err)
+	}
+	if err := (RateLimit{Requests: 5000, Per: time.Second}).Validate(); err == nil || !strings.Contains(err.Error(), "10002") {
+		t.Errorf("5000/1s: %v, want a usage error naming the 10002 requests it would take", err)
+	}
+}
+
+// TestSend_perOriginBudget: a PRM listing 3,000 authorization servers on another origin used
+// to let the run spend its whole budget there.
+func TestSend_perOriginBudget(t *testing.T) {
+	var hits atomic.Int64
+	other := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		http.NotFound(w, r)
+	}))
+	var servers []string
+	for i := range 3000 {
+		servers = append(servers, fmt.Sprintf("%s/tenant%d", other.URL, i))
+	}
+	prm, _ := json.Marshal(map[string]any{"resource": "x", "authorization_servers": servers})
+	target := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(prm)
+	}))
+	run := newTestRun(t, Config{URL: target.URL + "/mcp"}, nil)
+	if _, _, err := run.send(t.Context(), Request{Method: http.MethodGet, URL: target.URL + "/.well-known/oauth-protected-resource"}); err != nil {
+		t.Fatal(err)
+	}
+	var refused int
+	for _, as := range servers {
+		for _, u := range ASMetadataURLs(as) {
+			if _, _, err := run.send(t.Context(), Request{Method: http.MethodGet, URL: u}); errors.Is(err, ErrOriginBudget) {
+				refused++
+			} else if err != nil {
+				t.Fatalf("%s: %v", u, err)
+			}
+		}
+	}
+	if n := hits.Load(); n != MaxRequestsPerOtherOrigin {
+		t.Errorf("%d requests reached the other origin, want %d", n, MaxRequestsPerOtherOrigin)
+	}
+	if refused == 0 || run.RequestCount() > MaxRequestsPerOtherOrigin+1 {
+		t.Errorf("refused %d, run sent %d", refused, run.RequestCount())
+	}
+	if _, _, err := run.send(t.Context(), Request{Method: http.MethodGet}); err != nil {
+		t.Errorf("the target is still reachable: %v", err)
 	}
 }

@@ -26,6 +26,26 @@ type RateLimit struct {
 	Per      time.Duration
 }
 
+// RateLimitProbe is how many requests RS-60 sends at most to exceed rl: twice the limit,
+// plus two.
+func RateLimitProbe(rl RateLimit) int { return 2*rl.Requests + 2 }
+
+// Validate reports a limit the suite cannot probe: non-positive values, or one whose probe
+// (RateLimitProbe) needs more than MaxCheckAllowance requests. Such a declaration is a
+// usage error, found before any request is sent, rather than a check that runs out of
+// budget against a correct server.
+func (rl RateLimit) Validate() error {
+	switch {
+	case rl.Requests <= 0 || rl.Per <= 0:
+		return fmt.Errorf("rate limit %d per %s: both must be positive", rl.Requests, rl.Per)
+	case rl.Requests > (MaxCheckAllowance-2)/2:
+		return fmt.Errorf("rate limit %d per %s: proving it takes up to %d requests, and the rate-limit check sends at most %d; "+
+			"declare a limit of at most %d per window (configure a lower limit for the test run)",
+			rl.Requests, rl.Per, RateLimitProbe(rl), MaxCheckAllowance, (MaxCheckAllowance-2)/2)
+	}
+	return nil
+}
+
 // Minter mints tokens the target trusts: an in-process *mockas.Server or a running mockas
 // reached through its control plane.
 type Minter interface {
@@ -70,9 +90,11 @@ type Run struct {
 	clientVersion string
 	maxRequests   int
 
-	mu       sync.Mutex // guards allow and requests
-	allow    map[string]urlKind
-	requests int
+	mu        sync.Mutex // guards allow, requests, charged, perOrigin and every C.allow
+	allow     map[string]urlKind
+	requests  int            // every request sent
+	charged   int            // requests charged to the run's budget (not to a check's allowance)
+	perOrigin map[string]int // requests sent to each origin other than the target's
 
 	baseMu sync.Mutex // guards base, baseEx
 	base   *Response
@@ -197,6 +219,7 @@ func newRun(cfg Config) (*Run, error) {
 		clientVersion: clientVersion(),
 		maxRequests:   MaxRequestsPerRun,
 		allow:         map[string]urlKind{},
+		perOrigin:     map[string]int{},
 	}
 	r.secrets.Add(cfg.Token)
 	for _, vs := range cfg.Headers {
