@@ -41,3 +41,17 @@ func TestAS_KeyRotation(t *testing.T) {
 		{id: "RS-67", cfg: func(c *check.Config) { c.Minter = nil; c.Scopes = nil }, want: check.StatusSkip},
 	})
 }
+
+// TestRateLimit_PerClient: RS-68 passes when the limit is per client_id, warns when it is
+// keyed by IP or the 429 body is plain text, and sends nothing without a declaration.
+func TestRateLimit_PerClient(t *testing.T) {
+	declare := func(c *check.Config) { c.RateLimit = &check.RateLimit{Requests: 5, Per: time.Minute} }
+	limited := func(o *fixtures.Options) { o.RateLimit = &fixtures.RateLimit{Requests: 5, Per: time.Minute} }
+	runVSCases(t, []vsCase{
+		{id: "RS-68", tweak: limited, cfg: declare, want: check.StatusPass, detail: "per client"},
+		{id: "RS-68", tweak: limited, want: check.StatusSkip},
+		{id: "RS-68", flaws: []fixtures.Flaw{fixtures.FlawRateLimitByIP}, cfg: declare, want: check.StatusWarn, detail: "keyed by IP or global"},
+		{id: "RS-68", flaws: []fixtures.Flaw{fixtures.FlawRateLimitPlainBody}, cfg: declare, want: check.StatusWarn, detail: "not JSON"},
+		{id: "RS-68", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNever}, cfg: declare, want: check.StatusSkip},
+	})
+}

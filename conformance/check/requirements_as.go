@@ -16,5 +16,14 @@ func asRequirements() []Requirement {
 			Expects: "The new-key token accepted (2xx), at once or within the window. WARN when it is still refused: the server never refetches its JWKS on an unknown kid, so the authorization server's first key rotation locks every client out until the server restarts. After the withdrawal, whether the token is still accepted is recorded (servers cache keys; that is allowed). Skipped when the mockas control plane refuses key operations. Costs nothing when the first try is accepted, up to 35 s otherwise.",
 			Fix:     "Resolve keys through a JWKS cache that refetches jwks_uri when a token names an unknown kid (rate-limited, e.g. jose's createRemoteJWKSet, go-jose with a refreshing key set, PyJWT's PyJWKClient), instead of fetching the key set once at startup.",
 		},
+		{
+			ID: "RS-68", Title: "SHOULD rate-limit each client separately and answer 429 with a JSON error body (practice)",
+			Level: SHOULD, Area: areaTransport, Versions: all, Practice: true,
+			Refs:    []string{seedDoc + " \"Rate Limiting by Client\" (practice)", "RFC 6585 §4", "operator declaration (--rate-limit)"},
+			Quote:   "Implement client-specific rate limits: keyGenerator: (req) => req.auth?.clientId || req.ip, message: { error: 'rate_limit_exceeded', error_description: 'Too many requests from this client' }",
+			Sends:   "Only with --rate-limit N/DURATION, in cooperative mode, after the other checks: up to 2N+2 authenticated requests with client A's token until a 429, then one request with client B's token (another client_id and sub).",
+			Expects: "Client B's first request succeeds (2xx). WARN when it gets 429 (or when client A's very first request already does): the limit is keyed by IP or global, so one noisy client throttles every other. The 429 body: WARN unless it is JSON with an error string (the seed sends {\"error\":\"rate_limit_exceeded\",\"error_description\":…}). Skipped without a 429 within the budget (RS-60 judges that).",
+			Fix:     "Key the limiter on the token's client_id (express-rate-limit: keyGenerator: (req) => req.auth?.clientId), after authentication, and answer 429 with Retry-After and {\"error\":\"rate_limit_exceeded\",\"error_description\":\"…\"}.",
+		},
 	}
 }
