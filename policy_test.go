@@ -192,3 +192,59 @@ func TestNoExitOutsideCmd(t *testing.T) {
 		})
 	}
 }
+
+// TestOneHTTPClient enforces that every outbound request of mcp-conform goes through the one
+// bounded client, conformance/safe.Client: non-test code outside its file builds no
+// http.Client and uses neither http.DefaultClient nor the package-level http.Get, Head, Post
+// and PostForm (which use it: no timeout, redirects followed). mockas/ and fixtures/ are
+// servers that may import nothing of the suite (TestImportBoundaries); the few outbound
+// fetches a server makes (mockas fetching a client ID metadata document, a fixture reading
+// a JWKS) are bounded in their own packages.
+func TestOneHTTPClient(t *testing.T) {
+	const home = "conformance/safe/client.go"
+	exempt := func(dir string) bool {
+		for _, d := range []string{"mockas", "fixtures"} {
+			if dir == d || strings.HasPrefix(dir, d+"/") {
+				return true
+			}
+		}
+		return false
+	}
+	found := 0
+	for _, f := range parseTree(t) {
+		if f.test || exempt(f.dir) {
+			continue
+		}
+		ast.Inspect(f.file, func(n ast.Node) bool {
+			var sel *ast.SelectorExpr
+			switch n := n.(type) {
+			case *ast.CompositeLit:
+				sel, _ = n.Type.(*ast.SelectorExpr)
+				if sel != nil && sel.Sel.Name != "Client" {
+					sel = nil
+				}
+			case *ast.SelectorExpr:
+				switch n.Sel.Name {
+				case "DefaultClient", "Get", "Head", "Post", "PostForm":
+					sel = n
+				}
+			}
+			if sel == nil {
+				return true
+			}
+			if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "http" {
+				return true
+			}
+			if f.path == home && sel.Sel.Name == "Client" {
+				found++
+				return true
+			}
+			t.Errorf("%s: http.%s outside %s: send requests through safe.Client, the one bounded client",
+				f.fset.Position(sel.Pos()), sel.Sel.Name, home)
+			return true
+		})
+	}
+	if found != 1 {
+		t.Errorf("%s builds %d http.Client values, want exactly 1 (in NewClient)", home, found)
+	}
+}

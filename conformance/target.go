@@ -148,7 +148,7 @@ func Prepare(ctx context.Context, t Target) (*check.Run, error) {
 	case t.MockAS != nil:
 		cfg.Minter = check.LocalMinter(t.MockAS)
 	case t.MockASURL != "":
-		m, err := check.ControlPlaneMinter(ctx, t.MockASURL, &http.Client{Timeout: cfg.Timeout})
+		m, err := check.ControlPlaneMinter(ctx, t.MockASURL, cfg.Timeout)
 		if err != nil {
 			return nil, fmt.Errorf("mockas control plane at %s: %w", t.MockASURL, err)
 		}

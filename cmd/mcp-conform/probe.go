@@ -8,7 +8,6 @@ package main
 // the target advertised.
 
 import (
-	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/rsa"
@@ -38,12 +37,10 @@ const (
 	verdictSkip = "SKIP"
 )
 
-// fetcher sends bounded requests: a per-request timeout, bodies capped at check.MaxBodyBytes,
-// redirects never followed. Extra headers go to the target's origin only.
+// fetcher sends requests through the one bounded client (safe.Client). URLs the chain
+// advertises are permitted as they are reached; extra headers go to the target's origin only.
 type fetcher struct {
-	client  *http.Client
-	origin  string      // scheme://host of the target, or "" (no extra headers anywhere)
-	headers http.Header // extra headers for the target's origin
+	client *safe.Client
 }
 
 // fetched is one bounded response.
@@ -54,60 +51,23 @@ type fetched struct {
 	truncated bool
 }
 
-// newFetcher returns a fetcher with the given per-request timeout.
-func newFetcher(timeout time.Duration) *fetcher {
-	return &fetcher{client: &http.Client{
-		Timeout: timeout,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse // never follow: report the redirect instead
-		},
-	}}
+// newFetcher returns a fetcher whose credential origin is target's.
+func newFetcher(target string, headers http.Header, timeout time.Duration) (*fetcher, error) {
+	c, err := safe.NewClient(safe.Options{Target: target, Headers: headers, Timeout: timeout, UserAgent: "mcp-conform/" + conformance.Version()})
+	if err != nil {
+		return nil, err
+	}
+	return &fetcher{client: c}, nil
 }
 
-// do sends one request. Only http and https URLs are fetched.
+// do sends one request; a redirect is returned as a response (never followed).
 func (f *fetcher) do(ctx context.Context, method, raw string, header http.Header, body []byte) (*fetched, error) {
-	u, err := url.Parse(raw)
-	if err != nil {
-		return nil, fmt.Errorf("parsing %q: %w", raw, err)
+	f.client.Permit(raw) // advertised by the previous step of the chain
+	resp, err := f.client.Do(ctx, safe.Request{Method: method, URL: raw, Header: header, Body: body})
+	if err != nil && !errors.Is(err, safe.ErrRedirect) {
+		return nil, err
 	}
-	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute http(s) URL", raw)
-	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, raw, rd)
-	if err != nil {
-		return nil, fmt.Errorf("building %s %s: %w", method, raw, err)
-	}
-	req.Header.Set("User-Agent", "mcp-conform/"+conformance.Version())
-	for k, vs := range header {
-		req.Header[k] = vs
-	}
-	if f.origin != "" && u.Scheme+"://"+u.Host == f.origin {
-		for k, vs := range f.headers {
-			req.Header[k] = vs
-		}
-	}
-	resp, err := f.client.Do(req)
-	if err != nil {
-		var ue *url.Error
-		if errors.As(err, &ue) {
-			err = ue.Err // its text repeats the method and URL
-		}
-		return nil, fmt.Errorf("%s %s: %w", method, raw, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, check.MaxBodyBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s %s: reading the body: %w", method, raw, err)
-	}
-	out := &fetched{status: resp.StatusCode, header: resp.Header, body: data}
-	if len(data) > check.MaxBodyBytes {
-		out.body, out.truncated = data[:check.MaxBodyBytes], true
-	}
-	return out, nil
+	return &fetched{status: resp.Status, header: resp.Header, body: resp.Body, truncated: resp.Truncated}, nil
 }
 
 // getJSON GETs raw and decodes a JSON object. It returns the response (when there was one)
@@ -221,16 +181,19 @@ cannot be reached.`
 	if err != nil {
 		return c.usageError(fs, err)
 	}
-	f := newFetcher(*timeout)
+	f, err := newFetcher(*target, headers, *timeout)
+	if err != nil {
+		return c.usageError(fs, fmt.Errorf("--url: %w", err))
+	}
 	u, _ := url.Parse(*target) // validated above
-	f.origin, f.headers = u.Scheme+"://"+u.Host, headers
+	origin := u.Scheme + "://" + u.Host
 
 	var secrets []string
 	for _, vs := range headers {
 		secrets = append(secrets, vs...)
 	}
 	out := &safe.Writer{W: c.stdout, Secrets: secrets} // target bytes: redacted and escaped
-	p := &prober{f: f, target: *target, origin: f.origin, out: out,
+	p := &prober{f: f, target: *target, origin: origin, out: out,
 		r: &verdictLog{w: out, indent: "   ", counts: map[string]int{}}}
 	fmt.Fprintf(out, "probe %s\n", *target)
 	if err := p.challenge(ctx); err != nil {

@@ -140,7 +140,13 @@ func tokenInspectCmd(ctx context.Context, c *cli, args []string) int {
 		return c.usageError(fs, err)
 	}
 	out := &safe.Writer{W: c.stdout, Secrets: []string{tok}} // claims and metadata: redacted and escaped
-	in := &inspection{flags: f, out: out, now: time.Now(), f: newFetcher(f.timeout),
+	var fetch *fetcher
+	if f.issuer != "" {
+		if fetch, err = newFetcher(f.issuer, nil, f.timeout); err != nil {
+			return c.usageError(fs, fmt.Errorf("--issuer: %w", err))
+		}
+	}
+	in := &inspection{flags: f, out: out, now: time.Now(), f: fetch,
 		r: &verdictLog{w: out, counts: map[string]int{}}}
 	if err := in.run(ctx, tok); err != nil {
 		c.errorf("token inspect: %v", err)

@@ -16,6 +16,8 @@ import (
 	"strings"
 
 	"github.com/go-jose/go-jose/v4"
+
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // Discovery is what the discovery chain yielded, fetched once per run.
@@ -263,6 +265,9 @@ func (r *Run) get(ctx context.Context, raw string) (*Response, []Exchange, error
 	}
 	if err != nil {
 		return nil, ex, err
+	}
+	if resp.Status >= 300 && resp.Status < 400 {
+		return resp, ex, fmt.Errorf("GET %s: %w", raw, &safe.RedirectError{Status: resp.Status, Location: resp.Header.Get("Location")})
 	}
 	if resp.Status != http.StatusOK {
 		return resp, ex, fmt.Errorf("GET %s: status %d", raw, resp.Status)

@@ -1,22 +1,20 @@
 package check
 
-// This file is the bounded HTTP client every probe goes through. Safety rules, enforced
-// here for every request of a run:
+// This file sends a run's requests through its safe.Client, the one bounded HTTP client
+// (timeouts, body and header caps, no redirects, allow-list, credentials only to the
+// target, request budget: see safe.Client). On top of it, a Run:
 //
-//   - every request carries Config.Timeout through its context;
-//   - response bodies are read through an io.LimitReader (MaxBodyBytes, then Truncated); an
-//     event stream is read up to the event carrying the JSON-RPC response only (the server
-//     SHOULD, not MUST, close the stream after it: transports 2025-11-25 §2.1);
-//   - redirects are never followed (RFC 9110 §15.4 lets a client choose; following one
-//     could forward credentials to another origin);
-//   - requests go only to the target's origin or to URLs the target itself advertised
+//   - puts on the client's allow-list the URLs the target itself advertises
 //     (resource_metadata → PRM authorization_servers → AS metadata URLs → jwks_uri);
-//   - Config.Headers and Authorization are only sent to the target's origin;
-//   - the number of requests per run is capped (MaxRequestsPerRun), and so is the number sent
-//     to any one origin other than the target's (MaxRequestsPerOtherOrigin), so a target that
-//     advertises thousands of authorization servers cannot aim the run at a third party; a
-//     check that must send more than the run's budget (RS-60 under a declared rate limit)
-//     gets its own allowance (C.AllowRequests), bounded by MaxCheckAllowance.
+//   - reads an event stream up to the event carrying the JSON-RPC response only (the server
+//     SHOULD, not MUST, close the stream after it: transports 2025-11-25 §2.1);
+//   - returns a redirect from the target as a response (checks judge it), never following it.
+//   - caps the requests per run (MaxRequestsPerRun) and per origin other than the target's
+//     (MaxRequestsPerOtherOrigin), so a target that advertises thousands of authorization
+//     servers cannot aim the run at a third party; a check that must send more than the run's
+//     budget (RS-60 under a declared rate limit) gets its own allowance (C.AllowRequests),
+//     bounded by MaxCheckAllowance. The client charges each request (safe.Request.Charge)
+//     only once it passed the allow-list and credential rules.
 
 import (
 	"bufio"
@@ -39,7 +37,7 @@ import (
 const (
 	// MaxBodyBytes is the most of a response body that is read; the rest is discarded and
 	// Response.Truncated is set.
-	MaxBodyBytes = 1 << 20
+	MaxBodyBytes = safe.MaxBodyBytes
 	// DefaultTimeout applies to each request when Config.Timeout is zero.
 	DefaultTimeout = 5 * time.Second
 	// MaxRequestsPerRun caps the requests one Run may send.
@@ -59,9 +57,9 @@ var (
 	// refused or timed out, or answered with something that is not HTTP.
 	ErrUnreachable = errors.New("target not reachable")
 	// ErrNotAllowed: the URL is neither on the target's origin nor advertised by the target.
-	ErrNotAllowed = errors.New("check: URL is neither on the target's origin nor advertised by the target")
+	ErrNotAllowed = safe.ErrNotAllowed
 	// ErrCredentialsOffOrigin: an Authorization field was to be sent to another origin.
-	ErrCredentialsOffOrigin = errors.New("check: refusing to send credentials to an origin other than the target's")
+	ErrCredentialsOffOrigin = safe.ErrCredentialsOffOrigin
 	// ErrRequestBudget: the run has already sent MaxRequestsPerRun requests.
 	ErrRequestBudget = errors.New("check: request budget of the run is exhausted")
 	// ErrOriginBudget: the run has already sent MaxRequestsPerOtherOrigin requests to this
@@ -84,11 +82,12 @@ func Bearer(token string) []string { return []string{"Bearer " + token} }
 
 // Response is a bounded, fully read response.
 type Response struct {
-	Status    int
-	Header    http.Header
-	Body      []byte // at most 1 MiB
-	Truncated bool
-	Request   Request // as sent: Method and URL resolved (query included)
+	Status             int
+	Header             http.Header // capped (safe.MaxHeaderLines, safe.MaxHeaderBytes)
+	HeaderLinesDropped int         // header field lines dropped by the cap
+	Body               []byte      // at most 1 MiB
+	Truncated          bool
+	Request            Request // as sent: Method and URL resolved (query included)
 
 	secrets []string // the run's secrets when it was received, for String
 }
@@ -119,6 +118,9 @@ func (r *Response) String() string {
 		for _, v := range vs {
 			fmt.Fprintf(&b, "; %s: %s", k, safe.Header(k, v, r.secrets))
 		}
+	}
+	if r.HeaderLinesDropped > 0 {
+		fmt.Fprintf(&b, "; (%d more header lines dropped)", r.HeaderLinesDropped)
 	}
 	body := safe.Redact(string(r.Body), r.secrets) // before shortening: a cut must not leave half a secret
 	fmt.Fprintf(&b, "; body: %s", describeBody(r.Header.Get("Content-Type"), body, r.Truncated))
@@ -173,72 +175,47 @@ func (r *Run) resolve(req Request) (Request, *url.URL, error) {
 	return req, u, nil
 }
 
-// send performs one request under the run's safety rules. It never follows redirects.
+// send performs one request through the run's client. A redirect from the target is a
+// response like any other (checks judge it); it is never followed.
 func (r *Run) send(ctx context.Context, req Request) (*Response, *sentRequest, error) {
 	req, u, err := r.resolve(req)
 	if err != nil {
 		return nil, nil, err
 	}
-	onTarget := originOf(u) == r.origin
-	if !onTarget {
-		if _, ok := r.allowedKind(u); !ok {
-			return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), ErrNotAllowed)
-		}
-		if len(req.Authorization) > 0 || len(req.Header.Values("Authorization")) > 0 {
-			return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), ErrCredentialsOffOrigin)
-		}
-	}
-	if err := r.count(ctx, onTarget, originOf(u)); err != nil {
-		return nil, nil, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
-	}
-
-	ctx, cancel := context.WithTimeout(ctx, r.cfg.Timeout)
-	defer cancel()
-	var body io.Reader
-	if req.Body != nil {
-		body = bytes.NewReader(req.Body)
-	}
-	hreq, err := http.NewRequestWithContext(ctx, req.Method, u.String(), body)
-	if err != nil {
-		return nil, nil, fmt.Errorf("build %s %s: %w", req.Method, u.Redacted(), err)
-	}
-	hreq.Header.Set("User-Agent", "mcp-conform/"+r.clientVersion)
-	if onTarget {
-		for k, vs := range r.cfg.Headers {
-			hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
-		}
-	}
+	header := http.Header{}
 	for k, vs := range req.Header {
-		hreq.Header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
+		header[http.CanonicalHeaderKey(k)] = append([]string(nil), vs...)
 	}
 	if req.Authorization != nil {
 		// Each element becomes its own field line: net/http writes every value of a
 		// header as a separate "Name: value" line, which RS-31 relies on.
-		hreq.Header["Authorization"] = append([]string(nil), req.Authorization...)
+		header["Authorization"] = append([]string(nil), req.Authorization...)
 	}
-	sent := &sentRequest{method: req.Method, url: u, header: hreq.Header.Clone(), body: req.Body}
-
-	hresp, err := r.client.Do(hreq)
-	if err != nil {
-		return nil, sent, fmt.Errorf("%s %s: %w", req.Method, u.Redacted(), err)
+	var sent *sentRequest
+	sresp, err := r.client.Do(ctx, safe.Request{
+		Method: req.Method, URL: u.String(), Header: header, Body: req.Body,
+		ReadBody: readBody,
+		Charge:   func() error { return r.count(ctx, r.client.OnTarget(u), originOf(u)) },
+		Sent: func(h http.Header) {
+			sent = &sentRequest{method: req.Method, url: u, header: h, body: req.Body}
+		},
+	})
+	var redirect *safe.RedirectError
+	if err != nil && !(errors.As(err, &redirect) && sresp != nil) {
+		return nil, sent, err
 	}
-	defer hresp.Body.Close()
-	var data []byte
-	if mt, _, _ := mime.ParseMediaType(hresp.Header.Get("Content-Type")); mt == "text/event-stream" {
-		data, err = readEventStream(io.LimitReader(hresp.Body, MaxBodyBytes+1))
-	} else {
-		data, err = io.ReadAll(io.LimitReader(hresp.Body, MaxBodyBytes+1))
-	}
-	if err != nil {
-		return nil, sent, fmt.Errorf("%s %s: read body: %w", req.Method, u.Redacted(), err)
-	}
-	resp := &Response{Status: hresp.StatusCode, Header: hresp.Header, Body: data, Request: req}
-	if len(data) > MaxBodyBytes {
-		resp.Body, resp.Truncated = data[:MaxBodyBytes], true
-	}
-	resp.secrets = r.secretList()
-	r.learn(u, onTarget, resp)
+	resp := &Response{Status: sresp.Status, Header: sresp.Header, HeaderLinesDropped: sresp.HeaderLinesDropped,
+		Body: sresp.Body, Truncated: sresp.Truncated, Request: req, secrets: r.secretList()}
+	r.learn(u, r.client.OnTarget(u), resp)
 	return resp, sent, nil
+}
+
+// readBody reads an event stream up to its JSON-RPC response, anything else to its end.
+func readBody(h http.Header, body io.Reader) ([]byte, error) {
+	if mt, _, _ := mime.ParseMediaType(h.Get("Content-Type")); mt == "text/event-stream" {
+		return readEventStream(body)
+	}
+	return io.ReadAll(body)
 }
 
 // readEventStream reads Server-Sent Events until the end of the event that carries a
@@ -325,21 +302,9 @@ func (r *Run) RequestCount() int {
 }
 
 // originOf returns scheme://host:port with the default port made explicit.
-func originOf(u *url.URL) string {
-	scheme := strings.ToLower(u.Scheme)
-	port := u.Port()
-	if port == "" {
-		switch scheme {
-		case "http":
-			port = "80"
-		case "https":
-			port = "443"
-		}
-	}
-	return scheme + "://" + strings.ToLower(u.Hostname()) + ":" + port
-}
+func originOf(u *url.URL) string { return safe.Origin(u) }
 
-// allowKey identifies an advertised URL on the allow-list (the query is ignored).
+// allowKey identifies an advertised URL (the query is ignored).
 func allowKey(u *url.URL) string {
 	p := u.EscapedPath()
 	if p == "" {
@@ -355,12 +320,14 @@ func (r *Run) allowedKind(u *url.URL) (urlKind, bool) {
 	return k, ok
 }
 
-// permit puts an advertised URL on the allow-list; anything unparsable is ignored.
+// permit puts an advertised URL on the client's allow-list and remembers why it is there;
+// anything unparsable is ignored.
 func (r *Run) permit(raw string, kind urlKind) {
 	u, err := url.Parse(raw)
 	if err != nil || !u.IsAbs() || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return
 	}
+	r.client.Permit(raw)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	key := allowKey(u)

@@ -5,15 +5,14 @@ package check
 // (GET /_mockas/info, POST /_mockas/mint; see docs/mockas.md).
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -59,23 +58,21 @@ func (m localMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, e
 // controlPlaneMinter talks to a running mockas.
 type controlPlaneMinter struct {
 	base        string
-	client      *http.Client
+	client      *safe.Client
 	issuer      string
 	tokenIssuer string
 	resources   []mockas.Resource
 }
 
-// maxControlPlaneBody bounds control-plane responses.
-const maxControlPlaneBody = 1 << 20
-
 // ControlPlaneMinter reaches a running mockas at baseURL through its control plane
-// (GET /_mockas/info, POST /_mockas/mint).
-func ControlPlaneMinter(ctx context.Context, baseURL string, client *http.Client) (Minter, error) {
-	if client == nil {
-		client = &http.Client{
-			Timeout:       10 * time.Second,
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		}
+// (GET /_mockas/info, POST /_mockas/mint), each request bounded by timeout (zero:
+// safe.DefaultTimeout). Requests go through a safe.Client whose only origin is the mockas:
+// a redirect is an error naming its Location, never followed, so a mint request's body never
+// goes anywhere else.
+func ControlPlaneMinter(ctx context.Context, baseURL string, timeout time.Duration) (Minter, error) {
+	client, err := safe.NewClient(safe.Options{Target: baseURL, Timeout: timeout, UserAgent: "mcp-conform/" + clientVersion()})
+	if err != nil {
+		return nil, fmt.Errorf("mockas control plane: %w", err)
 	}
 	m := &controlPlaneMinter{base: strings.TrimSuffix(baseURL, "/"), client: client}
 	var info struct {
@@ -162,46 +159,36 @@ func (m *controlPlaneMinter) call(ctx context.Context, method, path string, body
 // callStatus is call for an operation whose success status is want; out may be nil when
 // the answer has no body to decode.
 func (m *controlPlaneMinter) callStatus(ctx context.Context, method, path string, body []byte, want int, out any) error {
-	var rd io.Reader
+	header := http.Header{"Accept": {"application/json"}}
 	if body != nil {
-		rd = bytes.NewReader(body)
+		header.Set("Content-Type", "application/json")
 	}
-	req, err := http.NewRequestWithContext(ctx, method, m.base+path, rd)
+	resp, err := m.client.Do(ctx, safe.Request{Method: method, URL: m.base + path, Header: header, Body: body})
 	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return err
 	}
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := m.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("%s %s: %w", method, path, err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxControlPlaneBody))
-	if err != nil {
-		return fmt.Errorf("%s %s: read body: %w", method, path, err)
-	}
-	if resp.StatusCode != want {
+	if resp.Status != want {
 		var e struct {
 			Error       string `json:"error"`
 			Description string `json:"error_description"`
 		}
-		_ = json.Unmarshal(data, &e) // a non-JSON error body is reported by status alone
+		_ = json.Unmarshal(resp.Body, &e) // a non-JSON error body is reported by status alone
 		switch {
 		case e.Description != "":
-			return fmt.Errorf("%s %s: status %d: %s: %s", method, path, resp.StatusCode, e.Error, e.Description)
+			return fmt.Errorf("%s %s: status %d: %s: %s", method, path, resp.Status, e.Error, e.Description)
 		case e.Error != "":
-			return fmt.Errorf("%s %s: status %d: %s", method, path, resp.StatusCode, e.Error)
+			return fmt.Errorf("%s %s: status %d: %s", method, path, resp.Status, e.Error)
 		default:
-			return fmt.Errorf("%s %s: status %d", method, path, resp.StatusCode)
+			return fmt.Errorf("%s %s: status %d", method, path, resp.Status)
 		}
 	}
 	if out == nil {
 		return nil
 	}
-	if err := json.Unmarshal(data, out); err != nil {
+	if resp.Truncated {
+		return fmt.Errorf("%s %s: answer larger than %d bytes", method, path, safe.MaxBodyBytes)
+	}
+	if err := json.Unmarshal(resp.Body, out); err != nil {
 		return fmt.Errorf("%s %s: decode answer: %w", method, path, err)
 	}
 	return nil

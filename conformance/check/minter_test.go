@@ -5,6 +5,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"net/http"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
@@ -12,7 +13,7 @@ import (
 
 func TestControlPlaneMinter_mockas(t *testing.T) {
 	as, base := newAS(t)
-	m, err := ControlPlaneMinter(t.Context(), base, nil)
+	m, err := ControlPlaneMinter(t.Context(), base, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,7 +48,7 @@ func TestControlPlaneMinter_errors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			srv := loopbackServer(t, tt.handler)
-			_, err := ControlPlaneMinter(t.Context(), srv.URL, nil)
+			_, err := ControlPlaneMinter(t.Context(), srv.URL, 0)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("err = %v, want %q", err, tt.want)
 			}
@@ -90,5 +91,33 @@ func TestLocalMinter_ResourcesFromMockas(t *testing.T) {
 	got := scalekitAudience(LocalMinter(as), "http://127.0.0.1:3000/mcp")
 	if diff := cmp.Diff([]string{"res_42", "http://127.0.0.1:3000/mcp"}, got); diff != "" {
 		t.Errorf("audience (-want +got):\n%s", diff)
+	}
+}
+
+// TestControlPlaneMinter_redirectNotFollowed: a --mockas URL that answers 307 must not get
+// the mint request (and its body) re-sent elsewhere; the error names the Location.
+func TestControlPlaneMinter_redirectNotFollowed(t *testing.T) {
+	var elsewhere atomic.Int32
+	other := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		elsewhere.Add(1)
+		fmt.Fprint(w, `{"token":"stolen","issuer":"http://x"}`)
+	}))
+	srv := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/_mockas/info" {
+			fmt.Fprint(w, `{"issuer":"http://127.0.0.1:1"}`)
+			return
+		}
+		http.Redirect(w, r, other.URL+r.URL.Path, http.StatusTemporaryRedirect)
+	}))
+	m, err := ControlPlaneMinter(t.Context(), srv.URL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = m.Mint(t.Context(), mockas.TokenSpec{Subject: "s"})
+	if err == nil || !strings.Contains(err.Error(), other.URL+"/_mockas/mint") || !strings.Contains(err.Error(), "not followed") {
+		t.Errorf("err = %v, want a redirect error naming the Location", err)
+	}
+	if elsewhere.Load() != 0 {
+		t.Errorf("the mint request was re-sent to the redirect's target")
 	}
 }

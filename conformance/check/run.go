@@ -85,16 +85,16 @@ type Run struct {
 	cfg           Config
 	target        *url.URL
 	origin        string
-	client        *http.Client
+	client        *safe.Client
 	reg           *registry
 	clientVersion string
-	maxRequests   int
+	maxRequests   int // the run's budget (MaxRequestsPerRun)
 
-	mu        sync.Mutex // guards allow, requests, charged, perOrigin and every C.allow
-	allow     map[string]urlKind
-	requests  int            // every request sent
-	charged   int            // requests charged to the run's budget (not to a check's allowance)
-	perOrigin map[string]int // requests sent to each origin other than the target's
+	mu        sync.Mutex         // guards allow, requests, charged, perOrigin and every C.allow
+	allow     map[string]urlKind // why each advertised URL is on the client's allow-list
+	requests  int                // every request sent
+	charged   int                // requests charged to the run's budget (not to a check's allowance)
+	perOrigin map[string]int     // requests sent to each origin other than the target's
 
 	baseMu sync.Mutex // guards base, baseEx
 	base   *Response
@@ -201,22 +201,24 @@ func newRun(cfg Config) (*Run, error) {
 			return nil, fmt.Errorf("config headers: Authorization is set per request; use Config.Token")
 		}
 	}
-	var transport http.RoundTripper = http.DefaultTransport.(*http.Transport).Clone()
-	if cfg.Transport != nil {
-		transport = cfg.Transport
+	version := clientVersion()
+	client, err := safe.NewClient(safe.Options{
+		Target:    cfg.URL,
+		Headers:   cfg.Headers,
+		Timeout:   cfg.Timeout,
+		UserAgent: "mcp-conform/" + version, // the budgets are the Run's (count)
+		Transport: cfg.Transport,
+	})
+	if err != nil {
+		return nil, err
 	}
 	r := &Run{
-		cfg:    cfg,
-		target: u,
-		origin: originOf(u),
-		client: &http.Client{
-			Transport: transport,
-			// Never follow redirects: a redirect could carry credentials to another origin,
-			// and checks must see the status the target actually sent.
-			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-		},
+		cfg:           cfg,
+		target:        u,
+		origin:        originOf(u),
+		client:        client,
 		reg:           defaultRegistry,
-		clientVersion: clientVersion(),
+		clientVersion: version,
 		maxRequests:   MaxRequestsPerRun,
 		allow:         map[string]urlKind{},
 		perOrigin:     map[string]int{},

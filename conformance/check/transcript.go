@@ -57,6 +57,9 @@ func renderExchange(s *sentRequest, resp *Response, err error, secrets []string)
 	case resp != nil:
 		fmt.Fprintf(&out, "HTTP/1.1 %d %s\n", resp.Status, http.StatusText(resp.Status))
 		writeHeaders(&out, resp.Header, secrets)
+		if resp.HeaderLinesDropped > 0 {
+			fmt.Fprintf(&out, "[%d more header lines dropped: at most %d lines, %d bytes are kept]\n", resp.HeaderLinesDropped, safe.MaxHeaderLines, safe.MaxHeaderBytes)
+		}
 		if len(resp.Body) > 0 {
 			out.WriteString("\n")
 			out.WriteString(capBody(resp.Body, secrets))
