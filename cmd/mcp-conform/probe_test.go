@@ -6,10 +6,13 @@ package main
 import (
 	"net/http"
 	"net/http/httptest"
+	"regexp"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
 
+	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/fixtures"
 )
 
@@ -21,25 +24,37 @@ func probeFixture(t *testing.T, flaws ...fixtures.Flaw) (result, fixtureEnv) {
 	return runInProcess(t, nil, args...), e
 }
 
+// probeStatuses returns ID → status word of the verdict lines of probe's output.
+func probeStatuses(out string) map[string]string {
+	re := regexp.MustCompile(`(?m)^   (PASS|FAIL|WARN|SKIP|INFO)\s+(RS-\S+)  `)
+	got := map[string]string{}
+	for _, m := range re.FindAllStringSubmatch(out, -1) {
+		got[m[2]] = m[1]
+	}
+	return got
+}
+
 func TestProbe_correctServer(t *testing.T) {
 	r, e := probeFixture(t)
 	wantCode(t, r, exitOK, "probe")
-	for _, v := range verdicts(r.stdout) {
-		if !strings.HasPrefix(v, verdictOK+" ") {
-			t.Errorf("unexpected verdict %q on the correct server:\n%s", v, r.stdout)
+	for id, st := range probeStatuses(r.stdout) {
+		if st == "FAIL" || st == "WARN" {
+			t.Errorf("%s %s on the correct server:\n%s", st, id, r.stdout)
 		}
 	}
 	for _, want := range []string{
-		"1. Unauthenticated request: POST " + e.srv.MCPURL(),
-		"OK    401 Unauthorized",
+		"1. Unauthenticated request to " + e.srv.MCPURL(),
+		"   POST /mcp (Host: " + strings.TrimPrefix(e.srv.URL, "http://") + ")",
+		"     → 401 Unauthorized",
+		"   PASS  RS-01  ",
 		"2. Protected resource metadata",
-		"GET " + e.srv.URL + "/.well-known/oauth-protected-resource/mcp (resource_metadata)",
-		`OK    resource "` + e.srv.MCPURL() + `"`,
-		`OK    authorization_servers ["` + e.as.Issuer() + `"]`,
-		"3. Authorization server metadata for " + e.as.Issuer(),
-		`OK    issuer "` + e.as.Issuer() + `"`,
+		"→ found at " + e.srv.URL + "/.well-known/oauth-protected-resource/mcp",
+		"   PASS  RS-12  ",
+		"3. Authorization server metadata",
+		`→ issuer "` + e.as.Issuer() + `"`,
+		"   PASS  RS-19  ",
 		"4. JWKS",
-		"OK    1 key(s) published",
+		"→ 1 key(s) at ",
 		"the discovery chain is complete",
 	} {
 		if !strings.Contains(r.stdout, want) {
@@ -48,44 +63,37 @@ func TestProbe_correctServer(t *testing.T) {
 	}
 }
 
-func TestProbe_brokenServers(t *testing.T) {
-	tests := []struct {
-		flaw       fixtures.Flaw
-		wantFail   string // text of a FAIL line
-		unreached  bool   // steps 3 and 4 are not reached
-		wantInTail string // more text somewhere in the output
-	}{
-		{fixtures.FlawNoResourceMetadata, "no resource_metadata in the challenge", false, "found at a well-known URL"},
-		{fixtures.FlawPRMHTML, `Content-Type "text/html`, true, "no protected resource metadata"},
-		{fixtures.FlawNoPRM, "status 404, want 200", true, "no protected resource metadata"},
-		{fixtures.FlawNoWWWAuthenticate, "no WWW-Authenticate header", false, ""},
-		{fixtures.FlawChallenge403, "403 for a request without credentials", false, ""},
-		{fixtures.FlawNoAuth, "the endpoint answers without credentials", false, ""},
-		{fixtures.FlawPRMResourceOrigin, "resource \"", false, "clients must reject this document"},
-		{fixtures.FlawPRMNoAuthorizationServers, "no authorization_servers", true, ""},
-		{fixtures.FlawPRMASEndpoint, "no authorization server metadata for", false, ""},
-		{fixtures.FlawPRMEmptyArray, "scopes_supported is empty", false, ""},
-	}
-	for _, tt := range tests {
-		t.Run(string(tt.flaw), func(t *testing.T) {
-			r, _ := probeFixture(t, tt.flaw)
-			wantCode(t, r, exitFail, "probe", string(tt.flaw))
-			found := false
-			for _, line := range strings.Split(r.stdout, "\n") {
-				if strings.HasPrefix(strings.TrimSpace(line), verdictFail) && strings.Contains(line, tt.wantFail) {
-					found = true
+// TestProbe_sameVerdictsAsRun: probe is a view over the checks of run: on broken servers it
+// shows the IDs each flaw trips, with the verdicts a run reaches on the same server.
+func TestProbe_sameVerdictsAsRun(t *testing.T) {
+	probeIDs := conformance.ProbeIDs()
+	for _, flaw := range []fixtures.Flaw{
+		fixtures.FlawNoResourceMetadata, fixtures.FlawPRMHTML, fixtures.FlawNoWWWAuthenticate,
+		fixtures.FlawChallenge403, fixtures.FlawPRMResourceOrigin, fixtures.FlawPRMASEndpoint, fixtures.FlawPRMEmptyArray,
+	} {
+		t.Run(string(flaw), func(t *testing.T) {
+			r, e := probeFixture(t, flaw)
+			got := probeStatuses(r.stdout)
+			_, ids := fixtures.FlawInfo(flaw)
+			for _, id := range ids {
+				if slices.Contains(probeIDs, id) && got[id] != "FAIL" && got[id] != "WARN" {
+					t.Errorf("%s: probe shows %s %q, want FAIL or WARN:\n%s", flaw, id, got[id], r.stdout)
 				}
 			}
-			if !found {
-				t.Errorf("no FAIL line containing %q:\n%s", tt.wantFail, r.stdout)
+			filter := "id:" + strings.Join(probeIDs, " || id:")
+			rep, err := conformance.Execute(t.Context(), conformance.Target{URL: e.srv.MCPURL()}, conformance.Options{LabelFilter: filter})
+			if err != nil {
+				t.Fatal(err)
 			}
-			if tt.unreached && !strings.Contains(r.stdout, "SKIP  not reached") {
-				t.Errorf("later steps are not marked as not reached:\n%s", r.stdout)
+			for _, res := range rep.Results {
+				if want := strings.ToUpper(string(res.Status)); got[res.ID] != want {
+					t.Errorf("%s: probe shows %s %q, run reaches %q", flaw, res.ID, got[res.ID], want)
+				}
 			}
-			if tt.wantInTail != "" && !strings.Contains(r.stdout, tt.wantInTail) {
-				t.Errorf("stdout lacks %q:\n%s", tt.wantInTail, r.stdout)
+			if want := rep.ExitCode(false); r.code != want {
+				t.Errorf("%s: probe exits %d, run exits %d", flaw, r.code, want)
 			}
-			if !strings.Contains(r.stdout, "the discovery chain is broken") {
+			if r.code == exitFail && !strings.Contains(r.stdout, "the discovery chain is broken") {
 				t.Errorf("the closing line does not say the chain is broken:\n%s", r.stdout)
 			}
 		})
@@ -113,7 +121,7 @@ func TestProbe_redirectsAreNotFollowed(t *testing.T) {
 
 	r := runInProcess(t, nil, "probe", "--url", target.URL+"/mcp")
 	wantCode(t, r, exitFail, "probe")
-	if !strings.Contains(r.stdout, "redirect to \""+other.URL+"/elsewhere\" (not followed") {
+	if !strings.Contains(r.stdout, "302 redirect to "+other.URL+"/elsewhere not followed") {
 		t.Errorf("the redirect is not reported:\n%s", r.stdout)
 	}
 	if n := elsewhere.Load(); n != 0 {

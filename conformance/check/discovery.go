@@ -41,7 +41,44 @@ type Discovery struct {
 	JWKSErr       error  // why no JWKS was found
 
 	baselineEx Exchange   // the unauthenticated baseline exchange
-	exchanges  []Exchange // the metadata fetches
+	exchanges  []Exchange // the metadata fetches, in order
+	stages     []Stage    // the stage of each of exchanges
+}
+
+// Stage names a step of the discovery chain.
+type Stage string
+
+// The steps of the discovery chain, in the order a client walks them.
+const (
+	StageChallenge  Stage = "challenge"   // the unauthenticated request and its 401 challenge
+	StagePRM        Stage = "prm"         // protected resource metadata (RFC 9728)
+	StageASMetadata Stage = "as-metadata" // authorization server metadata (RFC 8414 / OIDC)
+	StageJWKS       Stage = "jwks"        // the key set named by jwks_uri
+)
+
+// Exchanges returns the requests the chain sent at stage (redacted transcripts), in order.
+func (d *Discovery) Exchanges(stage Stage) []Exchange {
+	if stage == StageChallenge {
+		if d.baselineEx.Request == "" {
+			return nil
+		}
+		return []Exchange{d.baselineEx}
+	}
+	var out []Exchange
+	for i, e := range d.exchanges {
+		if d.stages[i] == stage {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// add records exchanges sent at stage.
+func (d *Discovery) add(stage Stage, ex []Exchange) {
+	for _, e := range ex {
+		d.exchanges = append(d.exchanges, e)
+		d.stages = append(d.stages, stage)
+	}
 }
 
 // Issuer returns the issuer member of the AS metadata, or "".
@@ -172,7 +209,7 @@ func (r *Run) findPRM(ctx context.Context, d *Discovery) {
 	if d.Challenge != nil {
 		if rm, ok := d.Challenge.Param("resource_metadata"); ok {
 			doc, ex, err := r.fetchJSON(ctx, rm)
-			d.exchanges = append(d.exchanges, ex...)
+			d.add(StagePRM, ex)
 			if err == nil {
 				d.PRM, d.ResourceMetadataURL = doc, rm
 			} else {
@@ -186,7 +223,7 @@ func (r *Run) findPRM(ctx context.Context, d *Discovery) {
 		// requesting the well-known URIs in the order listed above."
 		for _, u := range WellKnownPRMURLs(r.cfg.URL) {
 			doc, ex, err := r.fetchJSON(ctx, u)
-			d.exchanges = append(d.exchanges, ex...)
+			d.add(StagePRM, ex)
 			if err == nil {
 				d.PRM, d.ResourceMetadataURL = doc, u
 				break
@@ -220,7 +257,7 @@ func (r *Run) findASMetadata(ctx context.Context, d *Discovery) {
 	var errs []error
 	for _, u := range ASMetadataURLs(issuer) {
 		doc, ex, err := r.fetchJSON(ctx, u)
-		d.exchanges = append(d.exchanges, ex...)
+		d.add(StageASMetadata, ex)
 		if err == nil {
 			d.ASMetadata, d.ASMetadataURL = doc, u
 			return
@@ -242,7 +279,7 @@ func (r *Run) findJWKS(ctx context.Context, d *Discovery) {
 	}
 	d.JWKSURL = uri
 	resp, ex, err := r.get(ctx, uri)
-	d.exchanges = append(d.exchanges, ex...)
+	d.add(StageJWKS, ex)
 	if err != nil {
 		d.JWKSErr = err
 		return
