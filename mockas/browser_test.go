@@ -301,6 +301,29 @@ func TestBrowser(t *testing.T) {
 				t.Errorf("active kid = %s; want the rotated key %s", info.ActiveKID, newKID)
 			}
 		})
+
+		t.Run("dashboard mints a token with one defect", func(t *testing.T) {
+			var minted string
+			run(t, ctx,
+				chromedp.Navigate(f.as.URL+"/_mockas/"),
+				chromedp.SendKeys(`#mint-scopes`, "mcp:tools:read mcp:tools:write", chromedp.ByQuery),
+				chromedp.SetValue(`#mint-defect`, string(mockas.DefectExpired), chromedp.ByQuery),
+				chromedp.Click(`#mint-submit`, chromedp.ByQuery),
+				chromedp.WaitVisible(`#mint-result`, chromedp.ByQuery),
+				chromedp.Value(`#minted`, &minted, chromedp.ByQuery),
+			)
+			var found *mockas.IssuedToken
+			for _, tok := range f.as.IssuedTokens() {
+				if tok.Source == "mint" {
+					found = &tok
+					break
+				}
+			}
+			if found == nil || strings.Count(minted, ".") != 2 || found.Defect != mockas.DefectExpired ||
+				found.Claims["scope"] != "mcp:tools:read mcp:tools:write" || !found.Expires.Before(f.as.Now()) {
+				t.Errorf("minted %q; recorded %+v; want an expired token with both scopes", minted, found)
+			}
+		})
 	})
 
 	t.Run("deny redirects with access_denied, state and iss", func(t *testing.T) {
