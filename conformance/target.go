@@ -35,6 +35,7 @@ type Target struct {
 	Scopes      map[string]string // tool -> scope it needs
 	RateLimit   *check.RateLimit  // declared rate limit, or nil
 	Timeout     time.Duration     // per request, default 5s
+	HealthPath  string            // the server's health endpoint path; "" = /health
 }
 
 // Options tune a run. The zero value runs every check, without a baseline, non-strict.
@@ -133,6 +134,7 @@ func (t Target) config() (check.Config, error) {
 		Scopes:      cloneMap(t.Scopes),
 		RateLimit:   t.RateLimit,
 		Timeout:     timeout,
+		HealthPath:  t.HealthPath,
 	}, nil
 }
 

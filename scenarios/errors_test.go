@@ -55,3 +55,17 @@ func TestRateLimit_PerClient(t *testing.T) {
 		{id: "RS-68", flaws: []fixtures.Flaw{fixtures.FlawRateLimitNever}, cfg: declare, want: check.StatusSkip},
 	})
 }
+
+// TestHealth: RS-69 passes when /health turns degraded with the authorization server
+// failing, warns when it stays healthy or is not JSON, informs when there is none.
+func TestHealth(t *testing.T) {
+	anon := func(c *check.Config) { c.Minter = nil; c.Scopes = nil }
+	elsewhere := func(c *check.Config) { c.HealthPath = "/status" }
+	runVSCases(t, []vsCase{
+		{id: "RS-69", want: check.StatusPass, detail: "reported it"},
+		{id: "RS-69", cfg: anon, want: check.StatusPass, detail: "needs cooperative mode"},
+		{id: "RS-69", cfg: elsewhere, want: check.StatusInfo, detail: "no health endpoint"},
+		{id: "RS-69", flaws: []fixtures.Flaw{fixtures.FlawHealthAlwaysHealthy}, want: check.StatusWarn, detail: "still reported healthy"},
+		{id: "RS-69", flaws: []fixtures.Flaw{fixtures.FlawHealthNotJSON}, want: check.StatusWarn, detail: "JSON object"},
+	})
+}

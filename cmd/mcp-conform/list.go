@@ -130,7 +130,7 @@ func needsText(n check.Needs) string {
 		parts = append(parts, "a declared rate limit (--rate-limit)")
 	}
 	if n&check.NeedsQuietAS != 0 {
-		parts = append(parts, "the mockas control plane (cooperative mode); runs last, alone")
+		parts = append(parts, "the mockas control plane for its cooperative part; runs last, alone")
 	}
 	if len(parts) == 0 {
 		return "nothing beyond --url (runs in every mode)"

@@ -39,6 +39,7 @@ type runFlags struct {
 	sarifLocation                            string
 	expectedFailures, writeBaseline          string
 	labelFilter                              string
+	healthPath                               string
 	timeout                                  time.Duration
 	tokenEnv                                 string
 	headerEnv                                stringList
@@ -72,6 +73,7 @@ Modes:
 	fs.StringVar(&f.expectedFailures, "expected-failures", "", "baseline `FILE` of check IDs expected to fail")
 	fs.StringVar(&f.writeBaseline, "write-baseline", "", "write this run's failures as a baseline to `FILE`")
 	fs.StringVar(&f.labelFilter, "label-filter", "", "Ginkgo label filter `EXPR` selecting checks, e.g. 'level:MUST && area:challenge'")
+	fs.StringVar(&f.healthPath, "health", "", "the server's health endpoint `PATH` on the target's origin (default /health, the Scalekit guidance's)")
 	fs.durationVar(&f.timeout, "timeout", 5*time.Second, "per-request timeout, a `DURATION` such as 5s or 500ms (a bare number is seconds)")
 	fs.StringVar(&f.tokenEnv, "token-env", "", "read a valid access token from environment variable `NAME` (never pass it as an argument)")
 	fs.Var(&f.headerEnv, "header-env", "environment variable `NAME` holding \"Header-Name: value\" sent on every request (repeatable)")
@@ -291,6 +293,9 @@ func (f *runFlags) build(getenv func(string) string) (conformance.Target, confor
 	if f.timeout <= 0 {
 		return t, o, fmt.Errorf("--timeout %s: must be positive", f.timeout)
 	}
+	if f.healthPath != "" && !strings.HasPrefix(f.healthPath, "/") {
+		return t, o, fmt.Errorf("--health %q: want a path on the target's origin, starting with /", f.healthPath)
+	}
 	t = conformance.Target{
 		URL:         f.url,
 		MockASURL:   strings.TrimRight(f.mockasURL, "/"),
@@ -298,6 +303,7 @@ func (f *runFlags) build(getenv func(string) string) (conformance.Target, confor
 		Scopes:      map[string]string(f.scopes),
 		RateLimit:   f.rateLimit.limit,
 		Timeout:     f.timeout,
+		HealthPath:  f.healthPath,
 	}
 	if f.serveMockas != "" {
 		t.MockASURL = "http://" + f.serveMockas

@@ -21,8 +21,8 @@ const (
 	NeedsScopes                      // a declared (--scope) or advertised scope requirement
 	NeedsRateLimit                   // a declared rate limit (--rate-limit); runs last
 	// NeedsQuietAS marks a check that changes the mockas's shared state (fault injection) or
-	// counts the requests the target sends it: it needs cooperative mode with a mockas whose
-	// control plane it can use, and runs last, alone, like the rate-limit checks.
+	// counts the requests the target sends it: it runs last, alone, like the rate-limit
+	// checks, and uses the mockas control plane when the run has one (cooperative mode).
 	NeedsQuietAS
 )
 

@@ -175,9 +175,6 @@ func (c *C) checkNeeds(ctx context.Context) {
 	if n&NeedsToken != 0 && cfg.Minter == nil && cfg.Token == "" {
 		c.Skip("needs a valid access token: supply one (--token-env NAME) or run in cooperative mode (--mockas or --serve-mockas)")
 	}
-	if n&NeedsQuietAS != 0 && cfg.Minter == nil {
-		c.Skip("needs cooperative mode: this check uses the mockas control plane (--mockas or --serve-mockas)")
-	}
 	if n&NeedsRateLimit != 0 && cfg.RateLimit == nil {
 		c.Skip("needs a declared rate limit (--rate-limit)")
 	}

@@ -25,5 +25,14 @@ func asRequirements() []Requirement {
 			Expects: "Client B's first request succeeds (2xx). WARN when it gets 429 (or when client A's very first request already does): the limit is keyed by IP or global, so one noisy client throttles every other. The 429 body: WARN unless it is JSON with an error string (the seed sends {\"error\":\"rate_limit_exceeded\",\"error_description\":…}). Skipped without a 429 within the budget (RS-60 judges that).",
 			Fix:     "Key the limiter on the token's client_id (express-rate-limit: keyGenerator: (req) => req.auth?.clientId), after authentication, and answer 429 with Retry-After and {\"error\":\"rate_limit_exceeded\",\"error_description\":\"…\"}.",
 		},
+		{
+			ID: "RS-69", Title: "SHOULD report the authorization server's health on /health, degraded when it fails (practice)",
+			Level: SHOULD, Area: areaAS, Versions: all, Practice: true,
+			Refs:    []string{seedDoc + " \"Health Check Endpoints\" (practice)"},
+			Quote:   "Monitor your MCP server and authorization integration: app.get('/health', …) — services: { mcp_server: 'healthy', oauth_server: 'unknown' } … health.services.oauth_server = oauthTest.ok ? 'healthy' : 'degraded'; … const statusCode = health.status === 'healthy' ? 200 : 503;",
+			Sends:   "GET {origin}/health (or --health PATH) without credentials. In cooperative mode, after the other checks and alone: the mockas is made to fail its metadata, OpenID configuration and JWKS endpoints (503), /health is read again (twice, one second apart, for a cached health result), then the faults are cleared.",
+			Expects: "No health endpoint (404, 405, 401/403): INFO. Otherwise a JSON object with a status member (WARN if not). With the authorization server failing: 503 (any 5xx), a status other than healthy/ok/up/pass, or a member that turned degraded/unhealthy/down/fail/error; WARN when it keeps saying healthy.",
+			Fix:     "Serve GET /health with {\"status\":…,\"services\":{\"oauth_server\":…}}, probing the authorization server's metadata (or JWKS) on each call or with a short cache, and answer 503 with status degraded when it fails.",
+		},
 	}
 }

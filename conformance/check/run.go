@@ -68,6 +68,9 @@ type Config struct {
 	// jose's 30 s, accepts it later); default DefaultKeyRotationWait. The wait happens only
 	// after a first refusal, concurrently with the other checks.
 	KeyRotationWait time.Duration
+	// HealthPath is the path of the target's health endpoint (on the target's origin);
+	// "" means /health, the seed document's.
+	HealthPath string
 	// Transport carries every request of the run; nil means a clone of
 	// http.DefaultTransport. The safety rules (allow-list, timeouts, body cap, no
 	// redirects) apply whatever the transport. Tests use it to reach a loopback listener
