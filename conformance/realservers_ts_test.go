@@ -1,0 +1,128 @@
+package conformance_test
+
+// The suite against an MCP server built on the official TypeScript SDK
+// (testdata/tsserver/server.js: @modelcontextprotocol/sdk with express, zod and jose, at the
+// versions pinned in its package-lock.json). The test starts `node server.js` on a free
+// loopback port and skips when node or the installed dependencies are missing.
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance"
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// tsServerDir is the node project of the TypeScript SDK server.
+var tsServerDir = filepath.Join("testdata", "tsserver")
+
+// requireTSServer skips the test unless node and the project's node_modules are present.
+func requireTSServer(t *testing.T) string {
+	t.Helper()
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed: the TypeScript SDK server needs Node.js 18+ (then run `npm ci` in conformance/testdata/tsserver)")
+	}
+	if _, err := os.Stat(filepath.Join(tsServerDir, "node_modules", "@modelcontextprotocol", "sdk", "package.json")); err != nil {
+		t.Skip("the TypeScript SDK server's dependencies are not installed: run `npm ci` in conformance/testdata/tsserver")
+	}
+	return node
+}
+
+// startTSServer starts mockas and the TypeScript SDK server in mode and returns the
+// cooperative-mode target. The server's stderr goes to the test log.
+func startTSServer(t *testing.T, mode scopeMode) conformance.Target {
+	t.Helper()
+	node := requireTSServer(t)
+	as := mockas.Start(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cmd := exec.CommandContext(ctx, node, "server.js")
+	cmd.Dir = tsServerDir
+	cmd.Env = append(os.Environ(), "MOCKAS_ISSUER="+as.Issuer(), "SCOPE_MODE="+string(mode))
+	cmd.WaitDelay = 5 * time.Second
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := &lockedBuffer{}
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		cancel()
+		t.Fatalf("node server.js: %v", err)
+	}
+	t.Cleanup(func() {
+		cancel()
+		_ = cmd.Wait()
+		if s := stderr.String(); s != "" {
+			t.Logf("TypeScript server stderr:\n%s", s)
+		}
+	})
+	port := make(chan int, 1)
+	go func() {
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			var ready struct {
+				Port int `json:"port"`
+			}
+			if json.Unmarshal(sc.Bytes(), &ready) == nil && ready.Port > 0 {
+				port <- ready.Port
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	select {
+	case p := <-port:
+		return conformance.Target{URL: "http://127.0.0.1:" + strconv.Itoa(p) + "/mcp", MockAS: as}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the TypeScript server did not report its port within 30s; stderr:\n%s", stderr.String())
+	}
+	return conformance.Target{}
+}
+
+// lockedBuffer collects a process's output safely.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.b.Len() < 64<<10 {
+		l.b.Write(p)
+	}
+	return len(p), nil
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestRealServer_TypeScriptSDK runs the suite against the TypeScript SDK server in each
+// scope mode.
+func TestRealServer_TypeScriptSDK(t *testing.T) {
+	requireTSServer(t)
+	for _, tc := range realScopeCases() {
+		t.Run(string(tc.mode)+"/"+tc.how, func(t *testing.T) {
+			target := startTSServer(t, tc.mode)
+			checkRealServer(t, target, tc.mode)
+			if tc.declare {
+				target.Scopes = declaredRealScopes()
+			}
+			executeRealServer(t, realServerRun{name: "TypeScript SDK " + string(tc.mode), target: target, want: tc.want})
+		})
+	}
+}
