@@ -69,18 +69,6 @@ const (
 	scopeNone scopeMode = "not-checked"
 )
 
-// scopesFromClaims collects a Scalekit token's scopes: the RFC 9068 "scope" string and the
-// "scopes" array.
-func scopesFromClaims(scope string, scopes []string) []string {
-	out := strings.Fields(scope)
-	for _, s := range scopes {
-		if !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // rpcOperation is the operation key of one JSON-RPC request ("tools/call:get_weather"),
 // or its bare method when it names nothing.
 func rpcOperation(method string, params json.RawMessage) string {
@@ -179,6 +167,8 @@ type realServerRun struct {
 	// allowFail lists the IDs whose FAIL is a documented deviation of the SDK (each with
 	// its reason in the test that sets it).
 	allowFail []string
+	// filter selects checks by label (conformance.Options.LabelFilter); "" runs them all.
+	filter string
 }
 
 // executeRealServer runs the suite against run.target and checks the verdicts. It returns
@@ -187,7 +177,7 @@ func executeRealServer(t *testing.T, run realServerRun) *conformance.Report {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	r, err := conformance.Execute(ctx, run.target, conformance.Options{})
+	r, err := conformance.Execute(ctx, run.target, conformance.Options{LabelFilter: run.filter})
 	if err != nil {
 		t.Fatalf("Execute: %v", err)
 	}
@@ -197,6 +187,9 @@ func executeRealServer(t *testing.T, run realServerRun) *conformance.Report {
 	got := map[string]check.Result{}
 	for _, res := range r.Results {
 		got[res.ID] = res
+		if res.Duration > time.Second {
+			t.Logf("  %s took %s", res.ID, res.Duration.Round(time.Millisecond))
+		}
 		if res.Status != check.StatusPass && !strings.HasPrefix(res.Detail, "not applicable") {
 			detail, _, _ := strings.Cut(res.Detail, "\n")
 			t.Logf("  %-4s %-6s %s", strings.ToUpper(string(res.Status)), res.ID, detail)

@@ -122,7 +122,7 @@ func TestRealServer_TypeScriptSDK(t *testing.T) {
 			if tc.declare {
 				target.Scopes = declaredRealScopes()
 			}
-			executeRealServer(t, realServerRun{name: "TypeScript SDK " + string(tc.mode), target: target, want: tc.want})
+			executeRealServer(t, realServerRun{name: "TypeScript SDK " + string(tc.mode), target: target, want: tc.want, filter: tc.filter})
 		})
 	}
 }
