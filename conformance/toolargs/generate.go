@@ -27,6 +27,65 @@ type generator struct {
 	checks   int
 	resolved map[uintptr]*jsonschema.Resolved
 	regexps  map[string]*regexp.Regexp
+	plains   map[uintptr]bool
+}
+
+// plainKeywords are the keywords the generator meets by construction: a value built for a
+// schema using only these satisfies it (lengths and patterns are checked with regexp,
+// bounds with the library's own arithmetic), so the library's check of each choice is
+// skipped; the final validation of the whole arguments still runs.
+var plainKeywords = map[string]bool{
+	"$schema": true, "$id": true, "$comment": true, "title": true, "description": true, "default": true,
+	"examples": true, "deprecated": true, "readOnly": true, "writeOnly": true, "format": true,
+	"type": true, "minLength": true, "maxLength": true, "pattern": true, "minimum": true, "maximum": true,
+	"exclusiveMinimum": true, "exclusiveMaximum": true, "multipleOf": true, "properties": true,
+	"required": true, "additionalProperties": true, "minItems": true, "maxItems": true,
+	"$defs": true, "definitions": true, "nullable": true, "enum": true, "const": true, // checked in their own loops
+}
+
+// plain reports whether node and every subschema it applies to a generated value use only
+// plainKeywords ("items" as one schema included).
+func (g *generator) plain(node any, depth int) bool {
+	m, ok := node.(map[string]any)
+	if !ok {
+		b, isBool := node.(bool)
+		return isBool && b
+	}
+	if depth > 16 {
+		return false
+	}
+	id := nodeID(m)
+	if p, seen := g.plains[id]; seen {
+		return p
+	}
+	if g.plains == nil {
+		g.plains = map[uintptr]bool{}
+	}
+	g.plains[id] = false // a recursive reference is not plain
+	p := len(g.doc.uncheckedPatterns(m)) == 0
+	for k, v := range m {
+		if !p {
+			break
+		}
+		switch k {
+		case "properties":
+			props, _ := v.(map[string]any)
+			for _, sub := range props {
+				p = p && g.plain(sub, depth+1)
+			}
+		case "additionalProperties":
+			p = g.plain(v, depth+1) || v == false
+		case "items":
+			p = !isList(v) && g.plain(v, depth+1)
+		case "type":
+			// a type array needs the check: the type chosen must fit the other keywords
+			_, p = v.(string)
+		default:
+			p = plainKeywords[k]
+		}
+	}
+	g.plains[id] = p
+	return p
 }
 
 // errTooComplex is returned by check once the validation budget is spent.
@@ -60,6 +119,16 @@ func (g *generator) check(node any, v any) error {
 		return validateWith(rs, v)
 	}
 	return nil
+}
+
+// allPlain reports whether every node is plain.
+func (g *generator) allPlain(nodes []any) bool {
+	for _, n := range nodes {
+		if !g.plain(n, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // checkAll validates v against every schema in nodes.
@@ -324,6 +393,9 @@ func (g *generator) genValue(s *shape, path string, depth, variant int) (any, er
 			if err != nil {
 				firstErr = cmpErr(firstErr, err)
 				break
+			}
+			if len(s.nots) == 0 && g.allPlain(s.origs) {
+				return v, nil // built to satisfy them; the final validation confirms
 			}
 			err = g.checkAll(s.origs, v)
 			if err == nil && g.checkNots(s, v) {
