@@ -1,8 +1,9 @@
 package main
 
-// This file is how "token inspect --issuer" reaches the issuer: bounded requests through the
-// one client (safe.Client, its credential origin the issuer), and the verdict lines it
-// prints.
+// This file is how "token inspect --issuer" reaches the issuer and verifies the signature:
+// the metadata URLs in the order of check.ASMetadataURLs, bounded requests through the one
+// client (safe.Client, its credential origin the issuer), go-jose with the algorithm
+// allow-list, and the verdict lines it prints.
 
 import (
 	"context"
@@ -163,4 +164,100 @@ func quoteList(ss []string) string {
 		q[i] = fmt.Sprintf("%q", s)
 	}
 	return "[" + strings.Join(q, ", ") + "]"
+}
+
+// checkSignature discovers the issuer's JWKS and verifies the signature.
+func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool) error {
+	r := in.r
+	if in.flags.issuer == "" {
+		r.line(verdictSkip, "sig        not verified: pass --issuer URL to verify it against the issuer's JWKS")
+		return nil
+	}
+	issuer := in.flags.issuer
+	var meta map[string]any
+	var tried []string
+	for _, u := range check.ASMetadataURLs(issuer) {
+		resp, doc, err := in.f.getJSON(ctx, u)
+		if resp == nil && err != nil {
+			if isUnreachable(err) {
+				return fmt.Errorf("cannot reach the issuer: %w", err)
+			}
+			tried = append(tried, err.Error())
+			continue
+		}
+		if err != nil {
+			tried = append(tried, fmt.Sprintf("GET %s: %v", u, err))
+			continue
+		}
+		meta = doc
+		if got, _ := doc["issuer"].(string); got != issuer {
+			r.line(verdictFail, "metadata   %s declares issuer %q, not %q (RFC 8414 §3.3): is --issuer the exact environment URL?", u, got, issuer)
+		} else {
+			r.line(verdictOK, "metadata   %s", u)
+		}
+		break
+	}
+	if meta == nil {
+		r.line(verdictFail, "metadata   no RFC 8414 or OpenID Connect metadata for %s: %s", issuer, strings.Join(tried, "; "))
+		r.line(verdictFail, "sig        not verified: no JWKS")
+		return nil
+	}
+	jwksURI, _ := meta["jwks_uri"].(string)
+	if jwksURI == "" {
+		r.line(verdictFail, "jwks       the metadata has no jwks_uri")
+		r.line(verdictFail, "sig        not verified: no JWKS")
+		return nil
+	}
+	set, _, err := fetchJWKS(ctx, in.f, jwksURI)
+	if err != nil {
+		if isUnreachable(err) {
+			return fmt.Errorf("cannot reach the JWKS: %w", err)
+		}
+		r.line(verdictFail, "jwks       %v", err)
+		r.line(verdictFail, "sig        not verified: no JWKS")
+		return nil
+	}
+	kids := make([]string, 0, len(set.Keys))
+	for _, k := range set.Keys {
+		kids = append(kids, fmt.Sprintf("%q", k.KeyID))
+	}
+	r.line(verdictOK, "jwks       %d key(s) from %s: kid %s", len(set.Keys), jwksURI, strings.Join(kids, ", "))
+	if !algOK {
+		r.line(verdictFail, "sig        not verified: alg %v is not allowed", in.header["alg"])
+		return nil
+	}
+	jws, err := jose.ParseSignedCompact(tok, tokenAlgorithms)
+	if err != nil {
+		r.line(verdictFail, "sig        the JWS does not parse: %v", err)
+		return nil
+	}
+	kid, _ := in.header["kid"].(string)
+	var candidates []jose.JSONWebKey
+	if kid != "" {
+		candidates = set.Key(kid)
+	} else {
+		candidates = set.Keys // no kid: try every key, as a lenient validator would
+	}
+	if len(candidates) == 0 {
+		r.line(verdictFail, "sig        kid %q is not in the issuer's JWKS: signed by a key the issuer never published, or the issuer rotated its key (validators that cache the JWKS need a restart)", kid)
+		return nil
+	}
+	verr := errors.New("no usable public key")
+	for _, k := range candidates {
+		pub := k.Public()
+		if !pub.Valid() {
+			continue
+		}
+		if k.Algorithm != "" && k.Algorithm != alg(in.header) {
+			verr = fmt.Errorf("key %q is for alg %s, the token says %s", k.KeyID, k.Algorithm, alg(in.header))
+			continue
+		}
+		if _, verr = jws.Verify(pub); verr == nil {
+			r.line(verdictOK, "sig        verified with kid %q (%s)", k.KeyID, alg(in.header))
+			return nil
+		}
+	}
+	r.line(verdictFail, "sig        does not verify with the issuer's key(s) %s (%v): forged, tampered with, or signed by another key under the same kid",
+		strings.Join(kids, ", "), verr)
+	return nil
 }

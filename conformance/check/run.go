@@ -342,6 +342,7 @@ func (r *Run) resolveVersion(ctx context.Context) string {
 			Scopes:   r.defaultScopes(ctx),
 		}
 		if t, err := r.cfg.Minter.Mint(ctx, spec); err == nil {
+			r.addSecret(t)
 			token = t
 		}
 	}
