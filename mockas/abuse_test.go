@@ -217,6 +217,25 @@ func TestToken_scopeBounded(t *testing.T) {
 	}
 }
 
+// TestGrants_bounded: authorization codes (and refresh tokens, grants, revocations) had no
+// bound but their expiry, so a client could make mockas hold millions of them.
+func TestGrants_bounded(t *testing.T) {
+	s := start(t, func(c *Config) { c.Limits.MaxGrants = 10 })
+	var last string
+	for range 300 {
+		last = authorize(t, s.URL, authorizeParams()).Get("code")
+	}
+	s.h.mu.Lock()
+	n := len(s.h.codes)
+	s.h.mu.Unlock()
+	if n > 10+64 {
+		t.Errorf("%d codes held, want at most the limit plus one pruning interval", n)
+	}
+	if r := postForm(t, s.URL+"/oauth/token", codeForm(last)); r.status != 200 {
+		t.Errorf("the newest code must survive the bound: %d %s", r.status, r.body)
+	}
+}
+
 // TestLimits_validate: negative limits are configuration errors.
 func TestLimits_validate(t *testing.T) {
 	if err := (Config{Limits: Limits{MaxClients: -1}}).Validate(); err == nil || !strings.Contains(err.Error(), "max_clients") {

@@ -173,8 +173,10 @@ func (h *Handler) issueCode(ar *authzRequest, ca *checkedAuthz, res, sub string,
 	now := h.Now()
 	ac := &authCode{
 		clientID: ar.client.ID, redirectURI: ar.redirect, redirectGiven: ar.given,
-		challenge: ar.params.Get("code_challenge"), scopes: scopes, resources: ca.resources, res: res,
-		sub: sub, nonce: ar.params.Get("nonce"),
+		// Copies: a query value is a substring of the whole request line, which must not
+		// stay alive as long as the code.
+		challenge: strings.Clone(ar.params.Get("code_challenge")), scopes: cloneStrings(scopes),
+		resources: cloneStrings(ca.resources), res: res, sub: sub, nonce: strings.Clone(ar.params.Get("nonce")),
 		authTime: now, expires: now.Add(time.Duration(h.cfg.Lifetimes.AuthorizationCode)),
 	}
 	code := randomToken()

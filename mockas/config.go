@@ -145,6 +145,10 @@ type Limits struct {
 	// RedirectURIs bounds the number of redirect_uris (and of contacts) of a registration.
 	// Default 16.
 	RedirectURIs int `json:"redirect_uris,omitempty" yaml:"redirect_uris,omitempty"`
+	// MaxGrants bounds each store of OAuth state: authorization codes, refresh tokens,
+	// grants, revoked token ids. Past it, the entries that expire soonest are forgotten
+	// (their codes and refresh tokens are then refused). Default 20,000.
+	MaxGrants int `json:"max_grants,omitempty" yaml:"max_grants,omitempty"`
 	// ReadTimeout bounds reading one request, headers and body, in Server and the binary,
 	// so a body that never arrives does not hold a connection. Default 30s.
 	ReadTimeout Duration `json:"read_timeout,omitempty" yaml:"read_timeout,omitempty"`
@@ -160,6 +164,7 @@ const (
 	defaultRegistrationBytes = 8 << 10
 	defaultFieldBytes        = 2 << 10
 	defaultRedirectURIs      = 16
+	defaultMaxGrants         = 20000
 	defaultReadTimeout       = 30 * time.Second
 	defaultIdleTimeout       = 2 * time.Minute
 )
@@ -177,6 +182,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.RegistrationBytes, defaultRegistrationBytes)
 	def(&l.FieldBytes, defaultFieldBytes)
 	def(&l.RedirectURIs, defaultRedirectURIs)
+	def(&l.MaxGrants, defaultMaxGrants)
 	if l.ReadTimeout == 0 {
 		l.ReadTimeout = Duration(defaultReadTimeout)
 	}
@@ -191,7 +197,7 @@ func (l Limits) validate() error {
 	for name, v := range map[string]int64{
 		"capture_bytes": int64(l.CaptureBytes), "capture_entry_bytes": int64(l.CaptureEntryBytes),
 		"max_clients": int64(l.MaxClients), "registration_bytes": int64(l.RegistrationBytes),
-		"field_bytes": int64(l.FieldBytes), "redirect_uris": int64(l.RedirectURIs),
+		"field_bytes": int64(l.FieldBytes), "redirect_uris": int64(l.RedirectURIs), "max_grants": int64(l.MaxGrants),
 		"read_timeout": int64(l.ReadTimeout), "idle_timeout": int64(l.IdleTimeout),
 	} {
 		if v < 0 {

@@ -212,6 +212,45 @@ func (h *Handler) pruneLocked(now time.Time) {
 			delete(h.revoked, k)
 		}
 	}
+	limit := h.cfg.Limits.MaxGrants
+	capByExpiry(h.codes, limit, func(c *authCode) time.Time { return c.expires })
+	capByExpiry(h.refresh, limit, func(r *refreshRecord) time.Time { return r.expires })
+	capByExpiry(h.families, limit, func(f *family) time.Time { return f.expires })
+	capByExpiry(h.revoked, limit, func(exp int64) time.Time { return time.Unix(exp, 0) })
+}
+
+// capByExpiry keeps m within max entries: past it, the entries that expire soonest are
+// dropped, down to nine tenths of max so the sort runs rarely. A dropped code or refresh
+// token is then refused as unknown (invalid_grant); a dropped family makes its refresh
+// tokens fail the same way, never succeed.
+func capByExpiry[K comparable, V any](m map[K]V, max int, expires func(V) time.Time) {
+	if len(m) <= max {
+		return
+	}
+	type entry struct {
+		k   K
+		exp time.Time
+	}
+	all := make([]entry, 0, len(m))
+	for k, v := range m {
+		all = append(all, entry{k, expires(v)})
+	}
+	slices.SortFunc(all, func(a, b entry) int { return a.exp.Compare(b.exp) })
+	for _, e := range all[:len(all)-max*9/10] {
+		delete(m, e.k)
+	}
+}
+
+// cloneStrings copies s and each of its strings (see strings.Clone).
+func cloneStrings(s []string) []string {
+	if s == nil {
+		return nil
+	}
+	out := make([]string, len(s))
+	for i, v := range s {
+		out[i] = strings.Clone(v)
+	}
+	return out
 }
 
 // maxTime returns the later of a and b.
