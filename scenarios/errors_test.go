@@ -69,3 +69,16 @@ func TestHealth(t *testing.T) {
 		{id: "RS-69", flaws: []fixtures.Flaw{fixtures.FlawHealthNotJSON}, want: check.StatusWarn, detail: "JSON object"},
 	})
 }
+
+// TestDNSRebinding: RS-70 passes on the reference server (Host and Origin checked before
+// authentication), warns when only Origin is checked, fails when neither is.
+func TestDNSRebinding(t *testing.T) {
+	anon := func(c *check.Config) { c.Minter = nil; c.Scopes = nil }
+	runVSCases(t, []vsCase{
+		{id: "RS-70", want: check.StatusPass},
+		{id: "RS-70", cfg: anon, want: check.StatusPass},
+		{id: "RS-70", flaws: []fixtures.Flaw{fixtures.FlawHostUnchecked}, want: check.StatusWarn, detail: "foreign Host"},
+		{id: "RS-70", flaws: []fixtures.Flaw{fixtures.FlawDNSRebindingOpen}, want: check.StatusFail, detail: "rebound its DNS name"},
+		{id: "RS-57", flaws: []fixtures.Flaw{fixtures.FlawDNSRebindingOpen}, want: check.StatusWarn, detail: "accepts this origin"},
+	})
+}

@@ -77,7 +77,7 @@ func TestTransport_RateLimitSendsNothingUndeclared(t *testing.T) {
 // host name that is not loopback (no fixture flaw exists for this). The name is served by
 // a transport that dials the fixture's loopback listener, so no traffic leaves loopback.
 func TestTransport_HTTPSOnNonLoopbackFails(t *testing.T) {
-	e := newEnv(t, nil)
+	e := newEnv(t, func(o *fixtures.Options) { o.AllowedHosts = []string{"mcp.example.test"} })
 	target, err := url.Parse(e.Server.URL)
 	if err != nil {
 		t.Fatalf("fixture URL: %v", err)

@@ -94,7 +94,7 @@ type Options struct {
 type Request struct {
 	Method string      // default GET
 	URL    string      // absolute http or https URL
-	Header http.Header // sent as given; Authorization, Proxy-Authorization and Cookie are credentials
+	Header http.Header // sent as given (a Host member becomes the Host field); Authorization, Proxy-Authorization and Cookie are credentials
 	Body   []byte      // nil sends none
 	// ReadBody, when set, reads the (already size-limited) body instead of reading it to its
 	// end; package check uses it to stop an event stream after the JSON-RPC response.
@@ -322,6 +322,12 @@ func (c *Client) send(ctx context.Context, req Request, u *url.URL, header http.
 		return nil, fmt.Errorf("build %s: %w", what, err)
 	}
 	hreq.Header = header
+	if h := header.Get("Host"); h != "" {
+		// net/http sends req.Host, never a Host member of the header: a DNS-rebinding
+		// probe names a foreign host on the same connection (nothing else is redirected).
+		hreq.Host = h
+		header.Del("Host")
+	}
 	if req.Sent != nil {
 		req.Sent(header.Clone())
 	}
