@@ -13,7 +13,7 @@ func presentationRequirements() []Requirement {
 			Refs:    []string{"OAuth 2.1 §5.1.1", "RFC 9110 §11.1"},
 			Quote:   "As described in Section 11.1 of [RFC9110], the string bearer is case-insensitive. This means all of the following are valid uses of the Authorization header",
 			Sends:   "Anonymously, 'Bearer <random token>' and 'bearer <random token>'; with a valid token (supplied or minted), after a 'Bearer <t>' control, the token as 'bearer <t>', 'BEARER <t>' and 'bEaReR <t>'.",
-			Expects: "FAIL if a valid token sent as bearer, BEARER or bEaReR is not answered 2xx, or 'bearer <random token>' is answered 2xx. WARN if 'bearer <random token>' gets a different status from 'Bearer <random token>' or a 401 without error=\"invalid_token\" (the scheme may not be recognised). Skipped when the baseline is not answered 401 (see RS-01).",
+			Expects: "FAIL if a valid token sent as bearer, BEARER or bEaReR is not answered 2xx, or 'bearer <random token>' is answered 2xx; PASS when all three are answered 2xx (cooperative or supplied-token mode). Without a valid token: WARN if 'bearer <random token>' gets a different status from 'Bearer <random token>', or no error=\"invalid_token\" where 'Bearer <random token>' gets one (the scheme looks unrecognised); skipped as inconclusive when neither carries an error code (nothing can tell). Skipped when the baseline is not answered 401 (see RS-01).",
 			Fix:     "Compare the scheme with strings.EqualFold (or equivalent), not with a case-sensitive prefix test.",
 		},
 		{
