@@ -187,13 +187,19 @@ func specBody(s *suiteRun, def check.Definition) {
 		return
 	}
 	res := s.verdict(def)
+	s.record(res)
+	_, expected := s.baseline[res.ID]
+	reportSpec(res, expected)
+}
+
+// reportSpec replays the steps of a verdict with By and translates it for the running spec:
+// fail → ginkgo.Fail (an expected failure too, marked so), skip → ginkgo.Skip, warn and info
+// pass with a report entry.
+func reportSpec(res check.Result, expected bool) {
 	for _, step := range res.Steps {
 		ginkgo.By(step)
 	}
-	s.record(res)
-
 	res = sanitize(res)
-	_, expected := s.baseline[res.ID]
 	switch res.Status {
 	case check.StatusFail:
 		msg := fmt.Sprintf("%s (%s) %s\n%s", res.ID, res.Level, res.Title, res.Detail)

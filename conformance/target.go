@@ -85,7 +85,7 @@ func WithExpectedFailures(b *Baseline) Option {
 	return func(o *Options) { o.ExpectedFailures = b }
 }
 
-// WithReport hands Run's report to fn once every check has finished (from t's cleanup),
+// WithReport hands Run's report to fn once every check has finished, before Run returns,
 // e.g. to log the summary or write a JUnit or HTML file next to the test.
 func WithReport(fn func(*Report)) Option { return func(o *Options) { o.OnReport = fn } }
 

@@ -2,25 +2,35 @@ package conformance
 
 // This file is the Go test API: conformance.Run(t, target) runs the suite inside a user's own
 // `go test`, one subtest per check, so `go test -run 'TestMyServer/RS-02'` selects a check
-// and CI shows each requirement as its own test.
+// and CI shows each requirement as its own test. Run is synchronous: it returns when every
+// check has finished, so the idioms of Go tests (defer srv.Close(), t.Cleanup,
+// t.Parallel, -failfast) hold.
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 )
 
-// Run runs the checks against target as subtests of t: t.Run(ID) per check (filtered by
-// `go test -run` and by WithLabelFilter), parallel for independent checks and after them,
-// one at a time, the rate-limit checks. A failed check fails its subtest with the detail
-// (what was sent, expected and received) and the steps; a warning is logged (an error with
-// WithStrict); a skip skips the subtest; a failure the baseline expects is logged as an
-// expected failure; a baseline entry that passes is logged as stale (an error with
-// WithStrict). A target that cannot be prepared fails t at once.
+// Run runs the checks against target as subtests of t — t.Run(ID) per check, filtered by
+// `go test -run`/`-skip` and by WithLabelFilter — and returns only when every check has
+// finished, so a server closed by the caller's `defer srv.Close()` or t.Cleanup outlives the
+// run, and a top-level t.Parallel(), -count, -shuffle and -failfast behave as for any other
+// test. The checks still execute concurrently (independent ones Workers at a time, then the
+// rate-limit checks one by one); the subtests report their verdicts in suite order.
+//
+// A failed check fails its subtest with the detail (what was sent, expected and received)
+// and the steps; a warning is logged (an error with WithStrict, so it shows without -v); a
+// skip skips the subtest; a failure the baseline expects is logged as an expected failure; a
+// baseline entry that passes is logged as stale (an error with WithStrict). Messages are
+// reported at the caller's line. A target that cannot be prepared (unreachable, not an MCP
+// endpoint, invalid configuration) fails t at once with one message.
 func Run(t *testing.T, target Target, opts ...Option) {
 	t.Helper()
 	var o Options
@@ -31,62 +41,75 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	if err != nil {
 		t.Fatalf("mcp-conform: %v", err)
 	}
+	started := time.Now()
 	run, err := Prepare(t.Context(), target)
 	if err != nil {
-		t.Fatalf("mcp-conform: %v", err)
+		t.Fatalf("mcp-conform: %s", prepareError(target, err))
 	}
 	expected := o.ExpectedFailures.ids()
+	ordered := suiteOrder(defs)
 
-	// Each subtest registers its check before pausing in t.Parallel; once every subtest is
-	// registered, one goroutine executes them (independent ones concurrently, rate-limit ones
-	// after) while the paused subtests wait for their own result. Execution therefore does
-	// not depend on how many subtests `go test -parallel` lets run at once.
-	var mu sync.Mutex
+	// The checks `go test` will run as subtests are predicted from -test.run and -test.skip
+	// and started at once on the concurrent scheduler; each subtest (run one after the other,
+	// never t.Parallel, so Run can wait for them) waits for its own verdict. A subtest the
+	// prediction missed executes its check itself; a predicted one that does not run
+	// (-failfast) is cancelled below. The prediction only decides what runs early.
+	filter := newTestFilter()
+	verdicts := map[string]chan check.Result{}
 	var jobs []job
+	for _, def := range ordered {
+		if filter.selects(t.Name() + "/" + def.ID) {
+			ch := make(chan check.Result, 1)
+			verdicts[def.ID] = ch
+			jobs = append(jobs, job{def: def, done: func(res check.Result) { ch <- res }})
+		}
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		executeAll(ctx, run, jobs)
+	}()
 	var results []check.Result
-	started := time.Now()
-	for _, def := range suiteOrder(defs) {
+	for _, def := range ordered {
 		t.Run(def.ID, func(t *testing.T) {
-			result := make(chan check.Result, 1)
-			mu.Lock()
-			jobs = append(jobs, job{def: def, done: func(res check.Result) {
-				mu.Lock()
-				results = append(results, res)
-				mu.Unlock()
-				result <- res
-			}})
-			mu.Unlock()
-			t.Parallel()
-			res := <-result
+			t.Helper()
+			var res check.Result
+			if ch, ok := verdicts[def.ID]; ok {
+				res = <-ch
+			} else {
+				res = executeOne(ctx, run, def, check.Hooks{})
+			}
+			results = append(results, res)
 			_, inBaseline := expected[res.ID]
 			report(t, res, inBaseline, o.Strict)
 		})
 	}
-	mu.Lock()
-	registered := jobs
-	mu.Unlock()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		executeAll(t.Context(), run, registered)
-	}()
-	// The parallel subtests are released when Run's caller returns, and t completes only
-	// after them, so the executor has finished by the time t's cleanups run.
-	t.Cleanup(func() {
-		<-done
-		if o.OnReport != nil || o.SARIFPath != "" {
-			mu.Lock()
-			rs := reportOrder(defs, results)
-			mu.Unlock()
-			r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), rs, o.ExpectedFailures, run.Secrets()...)
-			if o.OnReport != nil {
-				o.OnReport(r)
-			}
-			if err := o.writeFiles(r); err != nil {
-				t.Errorf("conformance: %v", err)
-			}
+	cancel()
+	<-done
+	if o.OnReport != nil || o.SARIFPath != "" {
+		r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), reportOrder(defs, results), o.ExpectedFailures, run.Secrets()...)
+		if o.OnReport != nil {
+			o.OnReport(r)
 		}
-	})
+		if err := o.writeFiles(r); err != nil {
+			t.Errorf("conformance: %v", err)
+		}
+	}
+}
+
+// prepareError phrases why Prepare failed for a test log: for an unreachable target, the URL
+// and the network error alone (not the chain of wrappers), and what usually causes it.
+func prepareError(target Target, err error) string {
+	if !errors.Is(err, check.ErrUnreachable) {
+		return err.Error()
+	}
+	cause := err
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		cause = ue.Err
+	}
+	return fmt.Sprintf("the target %s is not reachable: %v (is the server started, and still open while Run runs?)", redactURL(target.URL), cause)
 }
 
 // reportOrder returns results in the order of defs (the report order of the registry).
