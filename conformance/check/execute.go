@@ -232,7 +232,8 @@ func firstLine(s string) string {
 func PositiveControl(ctx context.Context, c *C) {
 	c.Step("send the baseline MCP request with a valid token")
 	req := c.BaselineRequest()
-	req.Authorization = Bearer(c.ValidToken(ctx))
+	token := c.ValidToken(ctx)
+	req.Authorization = Bearer(token)
 	resp := c.Do(ctx, req)
 	if _, challenged := resp.BearerChallenge(); resp.Status == http.StatusBadRequest && !challenged {
 		// A 400 with no Bearer challenge refuses the request, not the token (RFC 6750 §3.1
@@ -257,6 +258,12 @@ func PositiveControl(ctx context.Context, c *C) {
 		}
 	}
 	if resp.Status/100 != 2 {
+		// Diagnose before reporting: every check that needs a valid token is skipped with
+		// this verdict's first line, so it names the likely cause.
+		if cause, details := c.diagnoseRefusal(ctx, token, resp); cause != "" {
+			c.Fail("a valid token was refused: %s.\n%s\nSent:     %s\nExpected: 2xx with a JSON-RPC result\nReceived: %s",
+				cause, details, describeSent(resp.Request), resp)
+		}
 		c.Fail("a valid token was refused.\nSent:     %s\nExpected: 2xx with a JSON-RPC result\nReceived: %s", describeSent(resp.Request), resp)
 	}
 	msg, err := resp.JSONRPC()

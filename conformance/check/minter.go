@@ -7,6 +7,7 @@ package check
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"strings"
@@ -53,6 +54,19 @@ func (m localMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, e
 		return "", fmt.Errorf("mint: %w", err)
 	}
 	return tok, nil
+}
+
+// CapturedRequests implements requestLog with the in-process mockas's capture.
+func (m localMinter) CapturedRequests(context.Context) ([]mockas.RecordedRequest, error) {
+	switch as := m.as.(type) {
+	case interface {
+		Requests() []mockas.RecordedRequest
+	}:
+		return as.Requests(), nil
+	case interface{ MockAS() *mockas.Handler }:
+		return as.MockAS().Requests(), nil
+	}
+	return nil, errors.New("the mockas keeps no request log")
 }
 
 // controlPlaneMinter talks to a running mockas.
@@ -148,6 +162,28 @@ func (m *controlPlaneMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (s
 		return "", fmt.Errorf("mint: /_mockas/mint answered without a token")
 	}
 	return out.Token, nil
+}
+
+// maxCapturePages bounds how many pages of GET /_mockas/requests a diagnosis reads.
+const maxCapturePages = 10
+
+// CapturedRequests implements requestLog with GET /_mockas/requests, page by page (?since=
+// the last seq seen).
+func (m *controlPlaneMinter) CapturedRequests(ctx context.Context) ([]mockas.RecordedRequest, error) {
+	var all []mockas.RecordedRequest
+	var since uint64
+	for range maxCapturePages {
+		var page []mockas.RecordedRequest
+		if err := m.call(ctx, http.MethodGet, fmt.Sprintf("/_mockas/requests?since=%d", since), nil, &page); err != nil {
+			return nil, err
+		}
+		if len(page) == 0 || page[len(page)-1].Seq <= since {
+			break
+		}
+		all = append(all, page...)
+		since = page[len(page)-1].Seq
+	}
+	return all, nil
 }
 
 // call sends one control-plane request and decodes a 200 JSON answer into out; any other
