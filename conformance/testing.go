@@ -101,6 +101,13 @@ func Run(t *testing.T, target Target, opts ...Option) {
 // prepareError phrases why Prepare failed for a test log: for an unreachable target, the URL
 // and the network error alone (not the chain of wrappers), and what usually causes it.
 func prepareError(target Target, err error) string {
+	if errors.Is(err, check.ErrNotMCP) {
+		msg := err.Error()
+		if i := strings.Index(msg, check.ErrNotMCP.Error()+": "); i >= 0 {
+			msg = msg[i+len(check.ErrNotMCP.Error())+2:]
+		}
+		return fmt.Sprintf("the target %s is not an MCP endpoint: %s", redactURL(target.URL), msg)
+	}
 	if !errors.Is(err, check.ErrUnreachable) {
 		return err.Error()
 	}

@@ -428,6 +428,8 @@ func (c *cli) runError(t conformance.Target, o conformance.Options, err error) i
 	switch {
 	case errors.Is(err, conformance.ErrNoChecks):
 		c.errorf("--label-filter %q matches no checks: %v", o.LabelFilter, err)
+	case errors.Is(err, check.ErrNotMCP):
+		c.errorf("%s is not an MCP endpoint: %s", t.URL, strings.TrimPrefix(rootMessage(err), check.ErrNotMCP.Error()+": "))
 	case isUnreachable(err):
 		// Prepare names the control plane in its error when the mockas is what failed.
 		what := t.URL
@@ -439,6 +441,16 @@ func (c *cli) runError(t conformance.Target, o conformance.Options, err error) i
 		c.errorf("run: %v", err)
 	}
 	return exitUsage
+}
+
+// rootMessage is the text of the innermost error wrapped with ": " (Prepare adds the target
+// in front).
+func rootMessage(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, check.ErrNotMCP.Error()+": "); i >= 0 {
+		return msg[i:]
+	}
+	return msg
 }
 
 // rootCause strips the layers that only repeat the URL ("POST url: Post \"url\": …") and

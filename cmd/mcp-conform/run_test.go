@@ -7,6 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -275,4 +277,30 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// TestRun_notMCPEndpoint: a URL that answers, but not as an MCP endpoint, stops the run with
+// exit 2 and one message instead of a report full of failures.
+func TestRun_notMCPEndpoint(t *testing.T) {
+	for name, h := range map[string]http.HandlerFunc{
+		"HTML page": func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			_, _ = w.Write([]byte("<!doctype html><html><body>Welcome</body></html>"))
+		},
+		"404 to POST": http.NotFound,
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(h)
+			t.Cleanup(srv.Close)
+			args := []string{"run", "--url", srv.URL + "/mcp"}
+			r := runInProcess(t, nil, args...)
+			wantCode(t, r, exitUsage, args...)
+			if n := strings.Count(r.stderr, "is not an MCP endpoint"); n != 1 || !strings.Contains(r.stderr, srv.URL+"/mcp") {
+				t.Errorf("stderr should say once that %s/mcp is not an MCP endpoint:\n%s", srv.URL, r.stderr)
+			}
+			if strings.Contains(r.stdout, "FAIL") {
+				t.Errorf("a report was printed:\n%s", r.stdout)
+			}
+		})
+	}
 }

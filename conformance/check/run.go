@@ -8,7 +8,9 @@ package check
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"mime"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -168,8 +170,12 @@ func NewRun(ctx context.Context, cfg Config) (*Run, error) {
 	} else if !IsKnownVersion(cfg.SpecVersion) {
 		return nil, fmt.Errorf("spec version %q: want one of %s or auto", cfg.SpecVersion, strings.Join(KnownVersions(), ", "))
 	}
-	if _, _, err := r.baseline(ctx); err != nil {
+	base, _, err := r.baseline(ctx)
+	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
+	}
+	if why := notMCPEndpoint(base); why != "" {
+		return nil, fmt.Errorf("%w: %s", ErrNotMCP, why)
 	}
 	if auto {
 		if v := r.resolveVersion(ctx); v != r.cfg.SpecVersion {
@@ -178,6 +184,36 @@ func NewRun(ctx context.Context, cfg Config) (*Run, error) {
 		}
 	}
 	return r, nil
+}
+
+// ErrNotMCP: the target answers HTTP, but not as an MCP endpoint (a web page, 404 or 405 to
+// POST, a success without JSON-RPC); NewRun returns it wrapped, and the CLI exits 2.
+var ErrNotMCP = errors.New("not an MCP endpoint")
+
+// notMCPEndpoint says why the answer to the unauthenticated baseline request (an MCP POST)
+// cannot come from an MCP endpoint, or "" when it can. Any 401 or 403 can (a protected
+// endpoint, however its challenge is written), as can a 400 (a protocol refusal), a 429
+// and a 5xx (judged by the checks); a redirect is reported by the checks too.
+func notMCPEndpoint(resp *Response) string {
+	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
+	switch {
+	case resp.Status == http.StatusUnauthorized, resp.Status == http.StatusForbidden,
+		resp.Status == http.StatusBadRequest, resp.Status == http.StatusTooManyRequests,
+		resp.Status >= 500, resp.Status/100 == 3:
+		return ""
+	case resp.Status == http.StatusNotFound || resp.Status == http.StatusMethodNotAllowed || resp.Status == http.StatusGone:
+		return fmt.Sprintf("POST %s was answered %d %s: nothing serves MCP at this URL (check the path, e.g. /mcp)",
+			resp.Request.URL, resp.Status, http.StatusText(resp.Status))
+	case mt == "text/html" || mt == "application/xhtml+xml":
+		return fmt.Sprintf("POST %s was answered %d with an HTML page (%d bytes): a web page, not an MCP endpoint",
+			resp.Request.URL, resp.Status, len(resp.Body))
+	case resp.Status/100 == 2:
+		if _, err := resp.JSONRPC(); err != nil {
+			return fmt.Sprintf("POST %s (an MCP initialize request) was answered %d without a JSON-RPC message (Content-Type %q)",
+				resp.Request.URL, resp.Status, mt)
+		}
+	}
+	return ""
 }
 
 // newRun validates the configuration and builds the Run without sending anything.

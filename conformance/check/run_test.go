@@ -3,6 +3,7 @@ package check
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"strings"
@@ -201,5 +202,48 @@ func TestTokens_suppliedMode(t *testing.T) {
 	})
 	if res.Status != StatusSkip || !strings.Contains(res.Detail, "cooperative mode") || !strings.Contains(res.Detail, "not applied") {
 		t.Errorf("got %s %q", res.Status, res.Detail)
+	}
+}
+
+// TestNewRun_notMCP: a URL that answers HTTP but not as an MCP endpoint stops the run with
+// ErrNotMCP and one reason; any answer an MCP endpoint can give does not.
+func TestNewRun_notMCP(t *testing.T) {
+	t.Parallel()
+	answer := func(status int, ctype, body string) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if ctype != "" {
+				w.Header().Set("Content-Type", ctype)
+			}
+			w.WriteHeader(status)
+			_, _ = io.WriteString(w, body)
+		})
+	}
+	tests := []struct {
+		name string
+		h    http.Handler
+		want string // in the error; "" = not ErrNotMCP
+	}{
+		{"HTML page", answer(200, "text/html; charset=utf-8", "<!doctype html><title>Hi</title>"), "with an HTML page"},
+		{"HTML 403 without challenge", answer(403, "text/html", "<html>denied</html>"), ""},
+		{"404 to POST", answer(404, "text/plain", "404 page not found"), "answered 404 Not Found: nothing serves MCP at this URL"},
+		{"405 to POST", answer(405, "", ""), "answered 405 Method Not Allowed"},
+		{"200 plain text", answer(200, "text/plain", "OK"), "without a JSON-RPC message"},
+		{"200 JSON, not JSON-RPC", answer(200, "application/json", `{"status":"ok"}`), "without a JSON-RPC message"},
+		{"401 challenge", answer(401, "", ""), ""},
+		{"200 JSON-RPC", answer(200, "application/json", `{"jsonrpc":"2.0","id":1,"result":{}}`), ""},
+		{"400 protocol refusal", answer(400, "text/plain", "bad version"), ""},
+		{"500", answer(500, "text/html", "<html>oops</html>"), ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := loopbackServer(t, tt.h)
+			_, err := NewRun(t.Context(), Config{URL: srv.URL + "/mcp", SpecVersion: Version20251125})
+			switch {
+			case tt.want == "" && errors.Is(err, ErrNotMCP):
+				t.Errorf("NewRun: %v, want no ErrNotMCP", err)
+			case tt.want != "" && (!errors.Is(err, ErrNotMCP) || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("NewRun: %v, want ErrNotMCP mentioning %q", err, tt.want)
+			}
+		})
 	}
 }
