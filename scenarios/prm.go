@@ -220,6 +220,8 @@ func init() {
 	check.Define("RS-16", check.Anonymous, func(ctx context.Context, c *check.C) {
 		var problems []string
 		served := 0
+		target := c.Config().URL
+		wellKnown := check.WellKnownPRMURLs(target)
 		for _, f := range fetchWellKnownPRM(ctx, c) {
 			if f.Doc == nil {
 				continue
@@ -234,6 +236,13 @@ func init() {
 				// RFC 9728 §3.1 removes a terminating slash after the host before inserting the
 				// suffix, so "https://host/" also maps to the root well-known URL.
 				c.Note("the root document names %q, which RFC 9728 §3.1 also maps to the root well-known URL", got)
+			case got == target && len(wellKnown) > 1 && f.URL == wellKnown[len(wellKnown)-1]:
+				// The usual Express layout: one document at the root describing the endpoint
+				// at /mcp. Its place is the path-suffixed URL (RFC 9728 §3.1), where the
+				// resource it names is right.
+				problems = append(problems, fmt.Sprintf("GET %s: expected resource %q (the root document describes the origin), "+
+					"got %q, the MCP endpoint: serve this document at %s instead, point resource_metadata there, "+
+					"and drop the root document or make it name %q", f.URL, want, got, wellKnown[0], want))
 			default:
 				problems = append(problems, fmt.Sprintf("GET %s: expected resource %q, got %s", f.URL, want,
 					jsonValue(f.Doc["resource"])))

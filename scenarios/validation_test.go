@@ -5,6 +5,7 @@ package scenarios_test
 // when the positive control fails, every negative is skipped as inconclusive, never passed.
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -196,5 +197,48 @@ func TestValidation_SuppliedTokenMode(t *testing.T) {
 				t.Fatalf("%s supplied-token mode: status %q, want %q\ndetail: %s", tc.id, res.Status, tc.want, res.Detail)
 			}
 		})
+	}
+}
+
+// TestValidation_AudienceMessagesShowAud: every audience-related verdict shows the aud that
+// was sent; a server that accepts only the Scalekit resource id (res_…) passes the positive
+// control (whose token names both) and fails RS-45 with a message that says so.
+func TestValidation_AudienceMessagesShowAud(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	resIDOnly := proxyEnv(t, e, func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tok, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok &&
+				!slices.ContainsFunc(check.TokenAudience(tok), func(a string) bool { return strings.HasPrefix(a, "res_") }) {
+				w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token", error_description="audience mismatch"`)
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	if res := run(t, resIDOnly, check.ControlID); res.Status != check.StatusPass {
+		t.Fatalf("RS-50 on the res_-only server: %s %s", res.Status, res.Detail)
+	}
+	res := run(t, resIDOnly, "RS-45")
+	assertStatus(t, res, check.StatusFail)
+	for _, want := range []string{`aud ["` + e.Server.MCPURL() + `"]`, `the server seems to accept only ["res_`, "Accept the resource of its PRM document"} {
+		if !strings.Contains(res.Detail, want) {
+			t.Errorf("RS-45 detail lacks %q:\n%s", want, res.Detail)
+		}
+	}
+	for _, tc := range []struct {
+		id   string
+		flaw fixtures.Flaw
+		want string
+	}{
+		{"RS-43", fixtures.FlawAudienceUnchecked, `(defect wrong_audience), aud ["`},
+		{"RS-44", fixtures.FlawNoAudAccepted, "a token without an aud claim, no aud claim"},
+	} {
+		res := run(t, newEnv(t, nil, tc.flaw).config(), tc.id)
+		assertStatus(t, res, check.StatusFail)
+		if !strings.Contains(res.Detail, tc.want) {
+			t.Errorf("%s detail lacks %q:\n%s", tc.id, tc.want, res.Detail)
+		}
 	}
 }

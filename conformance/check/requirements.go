@@ -216,7 +216,7 @@ func prmRequirements() []Requirement {
 			Quote:   "The resource value returned MUST be identical to the protected resource's resource identifier value into which the well-known URI path suffix was inserted … If these values are not identical, the data … MUST NOT be used",
 			Sends:   "GET of each well-known PRM URL that exists.",
 			Expects: "Path-suffixed document: resource = scheme://host[:port]/path; root document: resource = scheme://host[:port] (scheme://host[:port]/ is accepted too, RFC 9728 §3.1); compared code point by code point, FAIL on any other difference. Skipped when no well-known URL serves a document.",
-			Fix:     "Derive resource from the URL the document is served for; do not hard-code it, drop the path, or add a trailing slash.",
+			Fix:     "Each document names the URL its well-known location was derived from: the path-suffixed one (https://host/.well-known/oauth-protected-resource/mcp) names https://host/mcp, the root one (/.well-known/oauth-protected-resource) names https://host. With the usual Express layout (one document at the root naming https://host/mcp, MCP at /mcp), serve that document at /.well-known/oauth-protected-resource/mcp instead (e.g. app.get('/.well-known/oauth-protected-resource/mcp', …)), point resource_metadata there, and drop the root document or make it name the origin; renaming the root document's resource to the origin alone breaks RS-17 and the token audience. Never drop the path, add a trailing slash, or change the case.",
 		},
 		{
 			ID: "RS-17", Title: "MUST declare resource identical to the MCP endpoint URL when reached from resource_metadata",
