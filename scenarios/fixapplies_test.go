@@ -1,0 +1,750 @@
+package scenarios_test
+
+// Every "how to fix" of the registry is checked by applying it. For each fixture flaw, the
+// fix the registry documents for the checks the flaw trips is applied to the flawed
+// reference server as a concrete change in front of it — a middleware doing what the Fix text
+// says (answer 400 to two Authorization lines, verify the signature with the JWKS keys, serve
+// the document at the path-suffixed URL…) while the flaw itself stays in place — and the
+// check must then pass. Each applied fix names the phrases of the Fix text it implements: when
+// the registry's advice changes, the test fails until the applied change follows it, and a
+// Fix text whose advice does not work fails the run of the check.
+
+import (
+	"crypto/rsa"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/go-jose/go-jose/v4"
+
+	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/fixtures"
+)
+
+// appliedFix is the Fix text of check id, applied.
+type appliedFix struct {
+	id   string   // the check whose Fix text this follows
+	says []string // phrases of that Fix text the change implements
+	// wrap fronts the flawed reference handler with the change; base is
+	// "http://127.0.0.1:PORT", issuer the trusted authorization server.
+	wrap func(s fixSite, next http.Handler) http.Handler
+}
+
+// fixSite is where a fix is applied.
+type fixSite struct {
+	base, mcpPath, issuer string
+}
+
+func (s fixSite) prmURL() string { return s.base + "/.well-known/oauth-protected-resource" + s.mcpPath }
+
+// notYetApplied are the flaws whose fix has no applied form yet, with the reason. The test
+// lists them; it fails when a flaw is in neither table or in both.
+var notYetApplied = map[fixtures.Flaw]string{
+	fixtures.FlawNoAuth:                              "the fix is the fixture's own auth middleware; no front layer can add it without reimplementing it",
+	fixtures.FlawChallenge403:                        "see no-auth",
+	fixtures.FlawPredictableSessionIDs:               "session ids are minted inside the fixture",
+	fixtures.FlawSessionNotBound:                     "session ownership lives inside the fixture",
+	fixtures.FlawPRMRequiresAuth:                     "RS-14's fix changes the fixture's routing order",
+	fixtures.FlawPRMRejectsProtocolHeader:            "RS-14's fix changes the fixture's routing order",
+	fixtures.FlawNoncanonicalEndpoint:                "RS-24's fix moves the endpoint",
+	fixtures.FlawStringAudRejected:                   "the string-aud decoding happens inside the fixture's validator",
+	fixtures.FlawTypAtJWTRequired:                    "RS-46 is INFO: nothing to fix",
+	fixtures.FlawAudienceNormalized:                  "RS-48 is INFO: nothing to fix",
+	fixtures.FlawPositiveBroken:                      "RS-50's fix is the server's configuration, tested by the positive-control diagnosis",
+	fixtures.FlawScopeUnchecked:                      "scope enforcement needs the tool table inside the fixture",
+	fixtures.FlawInsufficientScopeInBand:             "scope enforcement needs the tool table inside the fixture",
+	fixtures.FlawInsufficientScope401:                "scope enforcement needs the tool table inside the fixture",
+	fixtures.FlawInsufficientScopeNoErrorParam:       "scope challenge built inside the fixture",
+	fixtures.FlawInsufficientScopeNoScopeParam:       "scope challenge built inside the fixture",
+	fixtures.FlawInsufficientScopeNoResourceMetadata: "scope challenge built inside the fixture",
+	fixtures.FlawIncrementalScopeChallenge:           "scope challenge built inside the fixture",
+	fixtures.FlawHierarchyIgnored:                    "scope hierarchy lives inside the fixture",
+	fixtures.FlawMissingVersionRejected:              "version negotiation lives inside the fixture",
+	fixtures.FlawRateLimitNever:                      "needs a declared rate limit (FlawTweak)",
+	fixtures.FlawRateLimitNoRetryAfter:               "needs a declared rate limit (FlawTweak)",
+	fixtures.FlawRateLimitBadRetryAfter:              "needs a declared rate limit (FlawTweak)",
+	fixtures.FlawNoASMetadata:                        "RS-62 applies to 2025-03-26 only",
+	fixtures.FlawASMetadataForeignIssuer:             "RS-62 applies to 2025-03-26 only",
+	fixtures.FlawErrorBodyHTML:                       "not yet applied",
+	fixtures.FlawUnregisteredErrorCode:               "not yet applied",
+	fixtures.FlawStackTraceLeak:                      "not yet applied",
+	fixtures.FlawTokenEchoed:                         "not yet applied",
+}
+
+// appliedFixes maps each flaw to the fixes of the checks it trips.
+func appliedFixes() map[fixtures.Flaw][]appliedFix {
+	// Challenge (RS-02…RS-10).
+	fullChallenge := appliedFix{id: "RS-02",
+		says: []string{`WWW-Authenticate: Bearer resource_metadata="https://<host>/.well-known/oauth-protected-resource/<path>"`, `scope="…"`, "to every 401"},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+				c.header.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q`, s.prmURL(), "mcp:admin mcp:tools:weather"))
+			})
+		}}
+	withResourceMetadata := appliedFix{id: "RS-03", says: []string{`Include resource_metadata="<absolute URL of your protected resource metadata>" in the Bearer challenge of every 401`},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+				setChallengeParam(c, "resource_metadata", s.prmURL())
+			})
+		}}
+	quoted := appliedFix{id: "RS-04", says: []string{`Quote the value: resource_metadata="https://host/.well-known/oauth-protected-resource/mcp"`},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+				setChallengeParam(c, "resource_metadata", s.prmURL())
+			})
+		}}
+	authWholeEndpoint := appliedFix{id: "RS-09", says: []string{"Mount the authentication middleware on the whole MCP endpoint, not just on the POST route"},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.URL.Path == s.mcpPath && r.Method != http.MethodPost && r.Method != http.MethodOptions && r.Header.Get("Authorization") == "" {
+					// The endpoint's authentication, whatever the method: the answer a POST
+					// without credentials gets.
+					probe := r.Clone(r.Context())
+					probe.Method = http.MethodPost
+					probe.Body = io.NopCloser(strings.NewReader(`{"jsonrpc":"2.0","id":0,"method":"ping"}`))
+					probe.Header.Set("Content-Type", "application/json")
+					c := captureResponse(next, probe)
+					if c.status == http.StatusUnauthorized {
+						c.send(w)
+						return
+					}
+				}
+				next.ServeHTTP(w, r)
+			})
+		}}
+	return map[fixtures.Flaw][]appliedFix{
+		fixtures.FlawNoWWWAuthenticate:        {fullChallenge, withResourceMetadata},
+		fixtures.FlawBareBearer:               {fullChallenge, withResourceMetadata},
+		fixtures.FlawNoResourceMetadata:       {withResourceMetadata},
+		fixtures.FlawUnquotedResourceMetadata: {quoted},
+		fixtures.FlawRelativeResourceMetadata: {quoted},
+		fixtures.FlawErrorOnMissingToken: {{id: "RS-05",
+			says: []string{`Emit error="invalid_token" only when a token was presented and rejected`, "send just the Bearer challenge with resource_metadata and scope"},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return onChallenge(next, func(r *http.Request, c *capturedResponse) {
+					if r.Header.Get("Authorization") == "" {
+						deleteChallengeParams(c, "error", "error_description")
+					}
+				})
+			}}},
+		fixtures.FlawNoScopeInChallenge: {{id: "RS-06", says: []string{`Add scope="<the scopes a client needs to use the server>" to the Bearer challenge`},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+					setChallengeParam(c, "scope", "mcp:admin mcp:tools:weather")
+				})
+			}}},
+		fixtures.FlawDuplicateChallengeParam: {{id: "RS-07", says: []string{"Build the challenge from a map of parameters so each appears once, and quote values"},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+					params, order := challengeParams(c.header.Get("WWW-Authenticate"))
+					c.header.Set("WWW-Authenticate", formatParams(params, order))
+				})
+			}}},
+		fixtures.FlawBasicSchemeAccepted:   {onlyBearer()},
+		fixtures.FlawBasicSchemeError:      {onlyBearer()},
+		fixtures.FlawGetUnauthenticated:    {authWholeEndpoint},
+		fixtures.FlawDeleteUnauthenticated: {authWholeEndpoint},
+		fixtures.FlawSessionAuthenticates: {{id: "RS-10", says: []string{"Authenticate every request from its Authorization header; the session ID only selects protocol state, it is not a credential"},
+			wrap: func(s fixSite, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == s.mcpPath && r.Header.Get("Authorization") == "" {
+						r.Header.Del("Mcp-Session-Id")
+					}
+					next.ServeHTTP(w, r)
+				})
+			}}},
+
+		// Protected resource metadata (RS-11…RS-25).
+		fixtures.FlawNoPRM: {servePRM("RS-11", "Serve the PRM document at /.well-known/oauth-protected-resource/<mcp path>"),
+			servePRM("RS-12", `Serve a JSON document {"resource": "<MCP URL>", "authorization_servers": ["<issuer>"]`)},
+		fixtures.FlawPRMHTML: {servePRM("RS-13", "Route the well-known path before any SPA catch-all and set Content-Type: application/json")},
+		fixtures.FlawPRMNoResource: {editPRM("RS-15", []string{"Set resource to the public https URL of the MCP endpoint"}, func(s fixSite, u string, doc map[string]any) {
+			doc["resource"] = documentResource(s, u)
+		})},
+		fixtures.FlawPRMResourceTrailingSlash: {resourcePerLocation(), pathSuffixedPointer()},
+		fixtures.FlawPRMResourceOrigin:        {resourcePerLocation(), pathSuffixedPointer()},
+		fixtures.FlawPRMRootResourceEndpoint:  {resourcePerLocation()},
+		fixtures.FlawPRMUppercaseResource: {resourcePerLocation(), pathSuffixedPointer(),
+			editPRM("RS-24", []string{"Publish resource in canonical form"}, func(s fixSite, u string, doc map[string]any) {
+				doc["resource"] = documentResource(s, u)
+			})},
+		fixtures.FlawChallengePointsToRootPRM: {pathSuffixedPointer()},
+		fixtures.FlawPRMNoAuthorizationServers: {editPRM("RS-18", []string{`Add "authorization_servers": ["<issuer URL of your authorization server>"]`}, func(s fixSite, _ string, doc map[string]any) {
+			doc["authorization_servers"] = []string{s.issuer}
+		})},
+		fixtures.FlawPRMASEndpoint: {editPRM("RS-19", []string{"List the issuer identifier (e.g. https://auth.example.com), not an endpoint URL"}, func(s fixSite, _ string, doc map[string]any) {
+			doc["authorization_servers"] = []string{s.issuer}
+		})},
+		fixtures.FlawPRMEmptyArray: {editPRM("RS-20", []string{"Leave out parameters you have no values for"}, func(_ fixSite, _ string, doc map[string]any) {
+			for k, v := range doc {
+				if a, ok := v.([]any); ok && len(a) == 0 || v == "" {
+					delete(doc, k)
+				}
+			}
+		})},
+		fixtures.FlawPRMNoScopesSupported: {publishScopes()},
+		fixtures.FlawPRMOfflineAccess:     {publishScopes()},
+		fixtures.FlawPRMBearerQuery: {editPRM("RS-22", []string{`Set bearer_methods_supported to ["header"]`}, func(_ fixSite, _ string, doc map[string]any) {
+			doc["bearer_methods_supported"] = []string{"header"}
+		})},
+		fixtures.FlawPRMBadJWKSURI:     {typedOrOmitted("jwks_uri")},
+		fixtures.FlawPRMSigningAlgNone: {typedOrOmitted("resource_signing_alg_values_supported")},
+		fixtures.FlawPRMMistypedField:  {typedOrOmitted("dpop_bound_access_tokens_required")},
+		fixtures.FlawPRMNoCache: {{id: "RS-25", says: []string{"Cache-Control: public, max-age=3600 on the PRM document"},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return onPRM(next, func(_ *http.Request, c *capturedResponse) {
+					c.header.Set("Cache-Control", "public, max-age=3600")
+				})
+			}}},
+
+		// Presentation (RS-26…RS-32).
+		fixtures.FlawSchemeCaseSensitive: {{id: "RS-26", says: []string{"Compare the scheme with strings.EqualFold"},
+			wrap: editAuthorization(func(v string) string {
+				if scheme, rest, ok := strings.Cut(v, " "); ok && strings.EqualFold(scheme, "Bearer") {
+					return "Bearer " + rest
+				}
+				return v
+			})}},
+		fixtures.FlawSingleSpaceOnly: {{id: "RS-27", says: []string{"Split the scheme from the credentials at the first run of spaces and trim"},
+			wrap: editAuthorization(func(v string) string {
+				if scheme, rest, ok := strings.Cut(v, " "); ok {
+					return scheme + " " + strings.TrimLeft(rest, " ")
+				}
+				return v
+			})}},
+		fixtures.FlawQueryTokenAccepted: {noQueryToken("RS-28", "Read tokens only from the Authorization header; remove any access_token query-parameter fallback"),
+			noQueryToken("RS-29", "Ignore the query string for authentication entirely")},
+		fixtures.FlawBodyTokenAccepted: {{id: "RS-30", says: []string{"never look for tokens inside the JSON-RPC message"},
+			wrap: func(s fixSite, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == s.mcpPath && r.Method == http.MethodPost {
+						body, _ := io.ReadAll(r.Body)
+						var msg map[string]any
+						if json.Unmarshal(body, &msg) == nil {
+							delete(msg, "access_token")
+							if p, ok := msg["params"].(map[string]any); ok {
+								if meta, ok := p["_meta"].(map[string]any); ok {
+									delete(meta, "access_token")
+								}
+							}
+							body, _ = json.Marshal(msg)
+						}
+						r.Body = io.NopCloser(strings.NewReader(string(body)))
+						r.ContentLength = int64(len(body))
+					}
+					next.ServeHTTP(w, r)
+				})
+			}}},
+		fixtures.FlawDuplicateAuthAccepted: {{id: "RS-31", says: []string{"Reject requests with more than one Authorization field line", "with 400 invalid_request"},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if len(r.Header.Values("Authorization")) > 1 {
+						w.Header().Set("WWW-Authenticate", `Bearer error="invalid_request"`)
+						http.Error(w, `{"error":"invalid_request"}`, http.StatusBadRequest)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}}},
+		fixtures.FlawMalformedAuth500: {{id: "RS-32", says: []string{"Validate the credentials against the token68 grammar before decoding", "answer malformed ones with 400 invalid_request or 401 invalid_token"},
+			wrap: func(s fixSite, next http.Handler) http.Handler {
+				token68 := regexp.MustCompile(`^[A-Za-z0-9\-._~+/]+=*$`)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					scheme, cred, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+					if strings.EqualFold(scheme, "Bearer") && !token68.MatchString(strings.TrimLeft(cred, " ")) {
+						refuse(w, s)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}}},
+
+		// Validation (RS-33…RS-49, RS-66).
+		fixtures.FlawOpaqueTokenAccepted: {validate("RS-33", []string{"with a JWT library configured with the authorization server's issuer, its JWKS and an explicit algorithm allow-list"}, verifiesSignature)},
+		fixtures.FlawInvalidTokenNoError: {{id: "RS-33", says: []string{`answer 401 with WWW-Authenticate: Bearer error="invalid_token" and a resource_metadata pointer`},
+			wrap: func(_ fixSite, next http.Handler) http.Handler {
+				return onChallenge(next, func(r *http.Request, c *capturedResponse) {
+					if r.Header.Get("Authorization") != "" {
+						setChallengeParam(c, "error", "invalid_token")
+					}
+				})
+			}}},
+		fixtures.FlawMalformedJWT500: {{id: "RS-34", says: []string{"Treat every token parse error as invalid_token (401); wrap the JWT library call so decoding errors cannot surface as 500"},
+			wrap: func(s fixSite, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					c := captureResponse(next, r)
+					if c.status >= 500 && r.Header.Get("Authorization") != "" {
+						refuse(w, s)
+						return
+					}
+					c.send(w)
+				})
+			}}},
+		fixtures.FlawAlgNoneAccepted:           {validate("RS-35", []string{"explicit allow-list of signing algorithms (e.g. RS256)"}, algRS256)},
+		fixtures.FlawHS256Confusion:            {validate("RS-36", []string{"Pin the algorithm per key (RSA keys verify RS256 only)"}, algRS256)},
+		fixtures.FlawForeignKeyAccepted:        {validate("RS-37", []string{"Verify signatures only with keys from the authorization server's jwks_uri"}, verifiesSignature), validate("RS-39", []string{"Verify the JWS signature before reading any claim"}, verifiesSignature)},
+		fixtures.FlawSignatureStrippedAccepted: {validate("RS-39", []string{"Verify the JWS signature before reading any claim"}, verifiesSignature)},
+		fixtures.FlawJWKHeaderTrusted:          {keysFromJWKSOnly()},
+		fixtures.FlawJKUFollowed:               {keysFromJWKSOnly()},
+		fixtures.FlawJKUFetched:                {keysFromJWKSOnly()},
+		fixtures.FlawKidInjection:              {keysFromJWKSOnly()},
+		fixtures.FlawEmptyHMACKeyAccepted: {validate("RS-66", []string{"explicit algorithm allow-list (e.g. RS256)"}, algRS256),
+			keysFromJWKSOnly()},
+		fixtures.FlawAlgMissingAccepted: {validate("RS-66", []string{"Reject a header without alg before anything else"}, algRS256)},
+		fixtures.FlawExpiredAccepted: {validate("RS-40", []string{"Check exp with at most a few minutes of leeway"}, func(_ fixSite, _ string, _ jwsHeader, c map[string]any) bool {
+			exp, ok := c["exp"].(float64)
+			return !ok || time.Unix(int64(exp), 0).Add(time.Minute).After(time.Now())
+		})},
+		fixtures.FlawNBFIgnored: {validate("RS-41", []string{"Check nbf (with a small leeway)"}, func(_ fixSite, _ string, _ jwsHeader, c map[string]any) bool {
+			nbf, ok := c["nbf"].(float64)
+			return !ok || time.Unix(int64(nbf), 0).Add(-time.Minute).Before(time.Now())
+		})},
+		fixtures.FlawIssuerUnchecked: {validate("RS-42", []string{"Compare iss exactly with the issuer you trust"}, func(s fixSite, _ string, _ jwsHeader, c map[string]any) bool {
+			return c["iss"] == s.issuer
+		})},
+		fixtures.FlawAudienceUnchecked: {validate("RS-43", []string{"Require aud to contain this server's resource identifier (the resource value of your PRM document)"}, audContainsResource)},
+		fixtures.FlawNoAudAccepted:     {validate("RS-44", []string{"Treat a missing aud as a mismatch"}, audContainsResource)},
+		fixtures.FlawNoExpAccepted: {validate("RS-47", []string{"Require exp"}, func(_ fixSite, _ string, _ jwsHeader, c map[string]any) bool {
+			_, ok := c["exp"].(float64)
+			return ok
+		})},
+		fixtures.FlawCritIgnored: {validate("RS-49", []string{"Use a JWS library that enforces crit (go-jose does)"}, verifiesSignature)},
+
+		// Transport (RS-55, RS-57).
+		fixtures.FlawProtocolVersionUnchecked: {{id: "RS-55", says: []string{"Validate MCP-Protocol-Version against the versions you support and answer anything else with 400"},
+			wrap: func(s fixSite, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if v := r.Header.Get("MCP-Protocol-Version"); r.URL.Path == s.mcpPath && v != "" && !slices.Contains(check.KnownVersions(), v) {
+						http.Error(w, "unsupported MCP-Protocol-Version", http.StatusBadRequest)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			}}},
+		fixtures.FlawCORSMissing:         {browserCORS()},
+		fixtures.FlawCORSNoExposeHeaders: {browserCORS()},
+		fixtures.FlawErrorBodyContradicts: {agreeingBody("RS-61", "Keep the body's error code identical to the challenge's error parameter"),
+			agreeingBody("RS-63", `{"error":"invalid_token","error_description":"…"}, the error equal to the WWW-Authenticate error parameter`)},
+		fixtures.FlawOriginUnchecked: {originAllowList()},
+		fixtures.FlawOriginAfterAuth: {originAllowList()},
+	}
+}
+
+// TestRegistryFixesApplied applies, for every flaw, the registry's fix for each check the
+// flaw trips, and runs the check.
+func TestRegistryFixesApplied(t *testing.T) {
+	t.Parallel()
+	fixText := map[string]string{}
+	for _, d := range check.Definitions() {
+		fixText[d.ID] = d.Fix
+	}
+	fixes := appliedFixes()
+	var pending []string
+	for _, flaw := range fixtures.AllFlaws() {
+		applied, has := fixes[flaw]
+		reason, skipped := notYetApplied[flaw]
+		switch {
+		case has && skipped:
+			t.Errorf("%s has an applied fix and is listed as not yet applied (%s)", flaw, reason)
+			continue
+		case !has && !skipped:
+			t.Errorf("%s: no applied fix; apply the registry's fix for its checks, or list it in notYetApplied with the reason", flaw)
+			continue
+		case skipped:
+			pending = append(pending, string(flaw))
+			continue
+		}
+		_, ids := fixtures.FlawInfo(flaw)
+		for _, id := range ids {
+			if !slices.ContainsFunc(applied, func(f appliedFix) bool { return f.id == id }) {
+				t.Errorf("%s trips %s, but no applied fix follows %s's Fix text", flaw, id, id)
+			}
+		}
+		for _, f := range applied {
+			for _, phrase := range f.says {
+				if !strings.Contains(fixText[f.id], phrase) {
+					t.Errorf("%s's Fix text no longer says %q, which the applied fix for %s implements:\n%s", f.id, phrase, flaw, fixText[f.id])
+				}
+			}
+		}
+		t.Run(string(flaw), func(t *testing.T) {
+			t.Parallel()
+			var site fixSite
+			cfg := startVariant(t, serverVariant{
+				options: func(base string, o *fixtures.Options) {
+					o.Flaws = []fixtures.Flaw{flaw}
+					site = fixSite{base: base, mcpPath: "/mcp", issuer: o.Issuer}
+				},
+				wrap: func(_, mcpPath string, next http.Handler) http.Handler {
+					site.mcpPath = mcpPath
+					h := next
+					for _, f := range applied {
+						h = f.wrap(site, h)
+					}
+					return h
+				},
+			})
+			for _, id := range ids {
+				res := run(t, cfg, id)
+				if res.Status != check.StatusPass && res.Status != check.StatusInfo {
+					t.Errorf("%s with its flaw %s and the registry's fix applied: %s, want pass\nFix: %s\nDetail: %s",
+						id, flaw, res.Status, fixText[id], res.Detail)
+				}
+			}
+		})
+	}
+	t.Logf("fixes not yet applied (%d of %d flaws): %s", len(pending), len(fixtures.AllFlaws()), strings.Join(pending, ", "))
+}
+
+// capturedResponse is a buffered response, rewritten before it is sent.
+type capturedResponse = captured
+
+// captureResponse runs next on r and buffers its answer.
+func captureResponse(next http.Handler, r *http.Request) *capturedResponse { return capture(next, r) }
+
+// onChallenge edits every 401 answer.
+func onChallenge(next http.Handler, edit func(*http.Request, *capturedResponse)) http.Handler {
+	return rewriting(next, func(r *http.Request, c *captured) {
+		if c.status == http.StatusUnauthorized {
+			edit(r, c)
+		}
+	})
+}
+
+// onPRM edits every answer under /.well-known/oauth-protected-resource.
+func onPRM(next http.Handler, edit func(*http.Request, *capturedResponse)) http.Handler {
+	return rewriting(next, func(r *http.Request, c *captured) {
+		if strings.HasPrefix(r.URL.Path, "/.well-known/oauth-protected-resource") {
+			edit(r, c)
+		}
+	})
+}
+
+var paramRE = regexp.MustCompile(`([A-Za-z_]+)=("(?:[^"\\]|\\.)*"|[^\s,]*)`)
+
+// challengeParams parses a Bearer challenge's auth-params (first occurrence wins).
+func challengeParams(h string) (map[string]string, []string) {
+	params := map[string]string{}
+	var order []string
+	_, rest, _ := strings.Cut(h, " ")
+	for _, m := range paramRE.FindAllStringSubmatch(rest, -1) {
+		k, v := strings.ToLower(m[1]), m[2]
+		if strings.HasPrefix(v, `"`) {
+			v = strings.ReplaceAll(strings.Trim(v, `"`), `\"`, `"`)
+		}
+		if _, dup := params[k]; !dup {
+			params[k] = v
+			order = append(order, k)
+		}
+	}
+	return params, order
+}
+
+// formatParams writes a Bearer challenge with quoted values, each parameter once.
+func formatParams(params map[string]string, order []string) string {
+	var parts []string
+	for _, k := range order {
+		parts = append(parts, fmt.Sprintf("%s=%q", k, params[k]))
+	}
+	return strings.TrimSpace("Bearer " + strings.Join(parts, ", "))
+}
+
+func setChallengeParam(c *capturedResponse, name, value string) {
+	params, order := challengeParams(c.header.Get("WWW-Authenticate"))
+	if _, ok := params[name]; !ok {
+		order = append(order, name)
+	}
+	params[name] = value
+	c.header.Set("WWW-Authenticate", formatParams(params, order))
+}
+
+func deleteChallengeParams(c *capturedResponse, names ...string) {
+	params, order := challengeParams(c.header.Get("WWW-Authenticate"))
+	order = slices.DeleteFunc(order, func(k string) bool { return slices.Contains(names, k) })
+	c.header.Set("WWW-Authenticate", formatParams(params, order))
+}
+
+// refuse answers an invalid token as the fixture does: 401 with the full challenge.
+func refuse(w http.ResponseWriter, s fixSite) {
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q, error="invalid_token"`, s.prmURL(), "mcp:admin mcp:tools:weather"))
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusUnauthorized)
+	_, _ = io.WriteString(w, `{"error":"invalid_token"}`)
+}
+
+func onlyBearer() appliedFix {
+	return appliedFix{id: "RS-08", says: []string{"Only accept the Bearer scheme; answer any other scheme exactly like a request without credentials"},
+		wrap: editAuthorization(func(v string) string {
+			if scheme, _, _ := strings.Cut(v, " "); !strings.EqualFold(scheme, "Bearer") {
+				return ""
+			}
+			return v
+		})}
+}
+
+// editAuthorization rewrites (or, for "", removes) each Authorization field line.
+func editAuthorization(edit func(string) string) func(fixSite, http.Handler) http.Handler {
+	return func(_ fixSite, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			var out []string
+			for _, v := range r.Header.Values("Authorization") {
+				if v = edit(v); v != "" {
+					out = append(out, v)
+				}
+			}
+			r.Header.Del("Authorization")
+			for _, v := range out {
+				r.Header.Add("Authorization", v)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+}
+
+func noQueryToken(id, says string) appliedFix {
+	return appliedFix{id: id, says: []string{says}, wrap: func(_ fixSite, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			q := r.URL.Query()
+			q.Del("access_token")
+			r.URL.RawQuery = q.Encode()
+			next.ServeHTTP(w, r)
+		})
+	}}
+}
+
+// prmDocument is the document RS-12's fix describes, for the well-known URL u.
+func prmDocument(s fixSite, u string) map[string]any {
+	return map[string]any{
+		"resource":                 documentResource(s, u),
+		"authorization_servers":    []string{s.issuer},
+		"scopes_supported":         []string{"mcp:admin", "mcp:tools:weather"},
+		"bearer_methods_supported": []string{"header"},
+	}
+}
+
+// documentResource is the resource a PRM document at well-known URL u names (RS-16's fix):
+// the path-suffixed one names the MCP endpoint, the root one the origin.
+func documentResource(s fixSite, u string) string {
+	if strings.HasSuffix(u, "/.well-known/oauth-protected-resource") {
+		return s.base
+	}
+	return s.base + s.mcpPath
+}
+
+func servePRM(id, says string) appliedFix {
+	return appliedFix{id: id, says: []string{says}, wrap: func(s fixSite, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/.well-known/oauth-protected-resource"+s.mcpPath || r.URL.Path == "/.well-known/oauth-protected-resource" {
+				w.Header().Set("Content-Type", "application/json")
+				_ = json.NewEncoder(w).Encode(prmDocument(s, s.base+r.URL.Path))
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}
+}
+
+// editPRM applies edit to every PRM JSON document served.
+func editPRM(id string, says []string, edit func(s fixSite, url string, doc map[string]any)) appliedFix {
+	return appliedFix{id: id, says: says, wrap: func(s fixSite, next http.Handler) http.Handler {
+		return onPRM(next, func(r *http.Request, c *capturedResponse) {
+			var doc map[string]any
+			if c.status != http.StatusOK || json.Unmarshal(c.body, &doc) != nil {
+				return
+			}
+			edit(s, s.base+r.URL.Path, doc)
+			c.body, _ = json.Marshal(doc)
+		})
+	}}
+}
+
+func resourcePerLocation() appliedFix {
+	return editPRM("RS-16", []string{"the path-suffixed one (https://host/.well-known/oauth-protected-resource/mcp) names https://host/mcp, the root one (/.well-known/oauth-protected-resource) names https://host"},
+		func(s fixSite, u string, doc map[string]any) { doc["resource"] = documentResource(s, u) })
+}
+
+func pathSuffixedPointer() appliedFix {
+	return appliedFix{id: "RS-17", says: []string{"Point resource_metadata at the path-suffixed document whose resource is exactly the MCP endpoint URL"},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return resourcePerLocation().wrap(s, onChallenge(next, func(_ *http.Request, c *capturedResponse) {
+				setChallengeParam(c, "resource_metadata", s.prmURL())
+			}))
+		}}
+}
+
+func publishScopes() appliedFix {
+	return editPRM("RS-21", []string{"Publish the scopes your tools need in scopes_supported; leave offline_access to the authorization server metadata"},
+		func(_ fixSite, _ string, doc map[string]any) {
+			doc["scopes_supported"] = []string{"mcp:admin", "mcp:tools:weather"}
+		})
+}
+
+func typedOrOmitted(member string) appliedFix {
+	return editPRM("RS-23", []string{"Emit each optional PRM parameter with the JSON type RFC 9728 §2 gives it, or leave it out"},
+		func(_ fixSite, _ string, doc map[string]any) { delete(doc, member) })
+}
+
+// jwsHeader is the protected header of a presented token.
+type jwsHeader map[string]any
+
+// validate rejects, with 401 invalid_token, presented tokens that ok refuses: the check the
+// Fix text asks for, in front of the fixture's own validation.
+func validate(id string, says []string, ok func(s fixSite, tok string, h jwsHeader, claims map[string]any) bool) appliedFix {
+	return appliedFix{id: id, says: says, wrap: func(s fixSite, next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if tok, present := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); present && r.URL.Path == s.mcpPath {
+				hdr, claims, parsed := decodeJWS(tok)
+				if !parsed || !ok(s, tok, hdr, claims) {
+					refuse(w, s)
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}}
+}
+
+func decodeJWS(tok string) (jwsHeader, map[string]any, bool) {
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		return nil, nil, false
+	}
+	var hdr jwsHeader
+	var claims map[string]any
+	for i, v := range []any{&hdr, &claims} {
+		b, err := base64.RawURLEncoding.DecodeString(parts[i])
+		if err != nil || json.Unmarshal(b, v) != nil {
+			return nil, nil, false
+		}
+	}
+	return hdr, claims, true
+}
+
+func algRS256(_ fixSite, _ string, h jwsHeader, _ map[string]any) bool { return h["alg"] == "RS256" }
+
+func audContainsResource(s fixSite, _ string, _ jwsHeader, c map[string]any) bool {
+	switch aud := c["aud"].(type) {
+	case string:
+		return aud == s.base+s.mcpPath
+	case []any:
+		return slices.Contains(aud, any(s.base+s.mcpPath))
+	}
+	return false
+}
+
+// jwksCache holds the authorization servers' key sets, fetched once per issuer.
+var jwksCache sync.Map // issuer -> *jose.JSONWebKeySet
+
+func issuerKeys(issuer string) *jose.JSONWebKeySet {
+	if v, ok := jwksCache.Load(issuer); ok {
+		return v.(*jose.JSONWebKeySet)
+	}
+	resp, err := http.Get(strings.TrimSuffix(issuer, "/") + "/keys")
+	if err != nil {
+		return &jose.JSONWebKeySet{}
+	}
+	defer resp.Body.Close()
+	var set jose.JSONWebKeySet
+	if json.NewDecoder(resp.Body).Decode(&set) != nil {
+		return &jose.JSONWebKeySet{}
+	}
+	jwksCache.Store(issuer, &set)
+	return &set
+}
+
+// verifiesSignature verifies tok with go-jose (RS256 only, crit enforced) against the
+// issuer's JWKS, looking the key up by kid.
+func verifiesSignature(s fixSite, tok string, _ jwsHeader, _ map[string]any) bool {
+	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	if err != nil || len(jws.Signatures) != 1 {
+		return false
+	}
+	for _, k := range issuerKeys(s.issuer).Key(jws.Signatures[0].Header.KeyID) {
+		if pub, ok := k.Key.(*rsa.PublicKey); ok {
+			if _, err := jws.Verify(pub); err == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func keysFromJWKSOnly() appliedFix {
+	return validate("RS-38", []string{"disable jwk/jku/x5u header handling in the JWT library", "look it up in the key set you fetched"},
+		func(s fixSite, _ string, h jwsHeader, _ map[string]any) bool {
+			for _, k := range []string{"jwk", "jku", "x5u", "x5c"} {
+				if _, ok := h[k]; ok {
+					return false
+				}
+			}
+			kid, _ := h["kid"].(string)
+			return len(issuerKeys(s.issuer).Key(kid)) > 0
+		})
+}
+
+func originAllowList() appliedFix {
+	return appliedFix{id: "RS-57", says: []string{"Validate Origin against an allow-list of your own web origins and answer others with 403 before authentication"},
+		wrap: func(s fixSite, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if o := r.Header.Get("Origin"); o != "" && r.URL.Path == s.mcpPath {
+					u, err := url.Parse(o)
+					if err != nil || (u.Hostname() != "127.0.0.1" && u.Hostname() != "localhost" && u.Hostname() != "::1") {
+						http.Error(w, "origin not allowed", http.StatusForbidden)
+						return
+					}
+				}
+				next.ServeHTTP(w, r)
+			})
+		}}
+}
+
+func browserCORS() appliedFix {
+	return appliedFix{id: "RS-59", says: []string{"Answer preflights before authentication and expose WWW-Authenticate and Mcp-Session-Id"},
+		wrap: func(_ fixSite, next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				origin := r.Header.Get("Origin")
+				if origin == "" {
+					next.ServeHTTP(w, r)
+					return
+				}
+				h := w.Header()
+				h.Set("Access-Control-Allow-Origin", origin)
+				h.Set("Vary", "Origin")
+				h.Set("Access-Control-Expose-Headers", "WWW-Authenticate, Mcp-Session-Id")
+				if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
+					h.Set("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS")
+					h.Set("Access-Control-Allow-Headers", r.Header.Get("Access-Control-Request-Headers"))
+					w.WriteHeader(http.StatusNoContent)
+					return
+				}
+				next.ServeHTTP(w, r)
+			})
+		}}
+}
+
+func agreeingBody(id, says string) appliedFix {
+	return appliedFix{id: id, says: []string{says}, wrap: func(_ fixSite, next http.Handler) http.Handler {
+		return rewriting(next, func(_ *http.Request, c *captured) {
+			if c.status != http.StatusUnauthorized && c.status != http.StatusForbidden {
+				return
+			}
+			params, _ := challengeParams(c.header.Get("WWW-Authenticate"))
+			if e, ok := params["error"]; ok {
+				c.header.Set("Content-Type", "application/json")
+				c.body, _ = json.Marshal(map[string]string{"error": e, "error_description": "the request was refused"})
+			} else {
+				c.header.Del("Content-Type")
+				c.body = nil
+			}
+		})
+	}}
+}
