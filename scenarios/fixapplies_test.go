@@ -748,3 +748,90 @@ func agreeingBody(id, says string) appliedFix {
 		})
 	}}
 }
+
+// expressLayout is the usual Express layout: one PRM document at the root naming the MCP
+// endpoint, no path-suffixed document, the challenge pointing at the root.
+func expressLayout(base, mcpPath string, next http.Handler) http.Handler {
+	root := "/.well-known/oauth-protected-resource"
+	return onChallenge(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case root + mcpPath:
+			http.NotFound(w, r)
+		case root:
+			r2 := r.Clone(r.Context())
+			r2.URL.Path = root + mcpPath // the document that names the endpoint
+			next.ServeHTTP(w, r2)
+		default:
+			next.ServeHTTP(w, r)
+		}
+	}), func(_ *http.Request, c *capturedResponse) { setChallengeParam(c, "resource_metadata", base+root) })
+}
+
+// TestRegistryFixRS16ExpressLayout applies RS-16's fix to the Express layout: serving the
+// document at the path-suffixed URL (the root one naming the origin) turns RS-16 and RS-17
+// green and keeps the positive control green; renaming the root document's resource alone,
+// the old advice, does not.
+func TestRegistryFixRS16ExpressLayout(t *testing.T) {
+	t.Parallel()
+	var fixText string
+	for _, d := range check.Definitions() {
+		if d.ID == "RS-16" {
+			fixText = d.Fix
+		}
+	}
+	for _, phrase := range []string{"With the usual Express layout", "serve that document at /.well-known/oauth-protected-resource/mcp instead", "point resource_metadata there", "drop the root document or make it name the origin"} {
+		if !strings.Contains(fixText, phrase) {
+			t.Errorf("RS-16's Fix text no longer says %q:\n%s", phrase, fixText)
+		}
+	}
+	moved := func(base, mcpPath string, next http.Handler) http.Handler {
+		s := fixSite{base: base, mcpPath: mcpPath}
+		express := expressLayout(base, mcpPath, next)
+		return onChallenge(onPRM(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/.well-known/oauth-protected-resource"+mcpPath {
+				// The document that was at the root, now at the path-suffixed URL.
+				r2 := r.Clone(r.Context())
+				r2.URL.Path = "/.well-known/oauth-protected-resource"
+				express.ServeHTTP(w, r2)
+				return
+			}
+			express.ServeHTTP(w, r)
+		}), func(r *http.Request, c *capturedResponse) {
+			var doc map[string]any
+			if r.URL.Path == "/.well-known/oauth-protected-resource" && json.Unmarshal(c.body, &doc) == nil {
+				doc["resource"] = base // the root document names the origin
+				c.body, _ = json.Marshal(doc)
+			}
+		}), func(_ *http.Request, c *capturedResponse) { setChallengeParam(c, "resource_metadata", s.prmURL()) })
+	}
+	renamed := func(base, mcpPath string, next http.Handler) http.Handler {
+		return onPRM(expressLayout(base, mcpPath, next), func(r *http.Request, c *capturedResponse) {
+			var doc map[string]any
+			if json.Unmarshal(c.body, &doc) == nil {
+				doc["resource"] = base
+				c.body, _ = json.Marshal(doc)
+			}
+		})
+	}
+	for _, tc := range []struct {
+		name string
+		wrap func(base, mcpPath string, next http.Handler) http.Handler
+		want map[string]check.Status
+	}{
+		{"express layout", expressLayout, map[string]check.Status{"RS-16": check.StatusFail}},
+		{"RS-16's fix applied", moved, map[string]check.Status{"RS-16": check.StatusPass, "RS-17": check.StatusPass, check.ControlID: check.StatusPass}},
+		{"root resource renamed only", renamed, map[string]check.Status{"RS-16": check.StatusPass, "RS-17": check.StatusFail}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := startVariant(t, serverVariant{wrap: tc.wrap})
+			for id, want := range tc.want {
+				res := run(t, cfg, id)
+				assertStatus(t, res, want)
+				if id == "RS-16" && want == check.StatusFail && !strings.Contains(res.Detail, "serve this document at "+strings.TrimSuffix(cfg.URL, "/mcp")+"/.well-known/oauth-protected-resource/mcp instead") {
+					t.Errorf("RS-16's failure does not show the path-suffixed URL:\n%s", res.Detail)
+				}
+			}
+		})
+	}
+}
