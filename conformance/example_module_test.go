@@ -141,6 +141,17 @@ func TestExampleModule(t *testing.T) {
 		})
 	}
 
+	// A URL that answers but is not an MCP endpoint fails with one message.
+	t.Run("not an MCP endpoint fails", func(t *testing.T) {
+		out, passed := runExample(t, bin, "not-mcp", "-test.v", "-test.run=^TestConformance$")
+		if passed || strings.Count(out, "is not an MCP endpoint") != 1 || !strings.Contains(out, "answered 404 Not Found") {
+			t.Errorf("want one failure saying the URL is not an MCP endpoint:\n%s", out)
+		}
+		if o := outcomes(out); len(o) != 1 {
+			t.Errorf("outcomes %v, want only TestConformance:\n%s", o, out)
+		}
+	})
+
 	// With WithStrict a warning fails its subtest, so it shows without -v, at the caller's
 	// line.
 	t.Run("strict warnings show without -v", func(t *testing.T) {

@@ -16,7 +16,8 @@ import (
 )
 
 // mistake is the deliberate mistake of this run: "" (none), "no-audience" (the server accepts
-// tokens for any audience), "closed" (the server is closed before the suite runs).
+// tokens for any audience), "closed" (the server is closed before the suite runs), "not-mcp"
+// (the target URL has the wrong path), "strict" (TestConformanceStrict runs).
 var mistake = os.Getenv("MCP_CONFORM_EXAMPLE")
 
 // startServer starts the server under test, trusting as.
@@ -37,10 +38,14 @@ func TestConformance(t *testing.T) {
 	as := mockas.Start(t)
 	srv := startServer(as)
 	defer srv.Close()
-	if mistake == "closed" {
+	url := srv.URL + "/mcp"
+	switch mistake {
+	case "closed":
 		srv.Close()
+	case "not-mcp":
+		url = srv.URL + "/api" // a typo: nothing serves MCP there
 	}
-	conformance.Run(t, conformance.Target{URL: srv.URL + "/mcp", MockAS: as})
+	conformance.Run(t, conformance.Target{URL: url, MockAS: as})
 }
 
 // TestConformanceParallel runs in parallel with the other tests and closes its server from
