@@ -158,7 +158,7 @@ func TestPositiveControlNamesTheSetupMistake(t *testing.T) {
 			target := srv.start(t)
 			cfg := Config{URL: target, Minter: LocalMinter(as)}
 			if m.controlled {
-				cp, err := ControlPlaneMinter(t.Context(), this, nil)
+				cp, err := ControlPlaneMinter(t.Context(), this, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
