@@ -669,7 +669,7 @@ func issuerKeys(issuer string) *jose.JSONWebKeySet {
 // verifiesSignature verifies tok with go-jose (RS256 only, crit enforced) against the
 // issuer's JWKS, looking the key up by kid.
 func verifiesSignature(s fixSite, tok string, _ jwsHeader, _ map[string]any) bool {
-	jws, err := jose.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256})
+	jws, err := jose.ParseSignedCompact(tok, []jose.SignatureAlgorithm{jose.RS256})
 	if err != nil || len(jws.Signatures) != 1 {
 		return false
 	}
