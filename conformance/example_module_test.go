@@ -25,14 +25,46 @@ func buildExampleModule(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("the go command is needed to build testdata/example: %v", err)
 	}
-	bin := filepath.Join(t.TempDir(), "example.test")
+	// Build a copy, so that the build never edits the repository: its replace directive
+	// names this repository by absolute path, and its go.sum holds this module's go.sum too,
+	// so the requirements this module adds later resolve offline from the module cache.
+	dir := t.TempDir()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join("testdata", "example")
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e.Name() {
+		case "go.mod":
+			b = []byte(strings.Replace(string(b), "=> ../../..", "=> "+root, 1))
+		case "go.sum":
+			main, err := os.ReadFile(filepath.Join(root, "go.sum"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			b = append(b, main...)
+		}
+		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bin := filepath.Join(dir, "example.test")
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, goTool, "test", "-c", "-o", bin, ".")
-	cmd.Dir = filepath.Join("testdata", "example")
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOPROXY=off", "GOWORK=off")
 	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go test -c in testdata/example: %v\n%s", err, out)
+		t.Fatalf("go test -c in a copy of testdata/example: %v\n%s", err, out)
 	}
 	return bin
 }

@@ -1,6 +1,6 @@
 module example.com/myserver
 
-go 1.25.0
+go 1.25.5
 
 require (
 	github.com/go-jose/go-jose/v4 v4.1.9
