@@ -71,6 +71,8 @@ var notYetApplied = map[fixtures.Flaw]string{
 	fixtures.FlawMissingVersionRejected:              "version negotiation lives inside the fixture",
 	fixtures.FlawHealthAlwaysHealthy:                 "not yet applied",
 	fixtures.FlawHealthNotJSON:                       "not yet applied",
+	fixtures.FlawHostUnchecked:                       "not yet applied",
+	fixtures.FlawDNSRebindingOpen:                    "not yet applied",
 	fixtures.FlawJWKSFetchedOnce:                     "the JWKS refetch on an unknown kid lives in the fixture's key cache",
 	fixtures.FlawRateLimitByIP:                       "needs a declared rate limit (FlawTweak)",
 	fixtures.FlawRateLimitPlainBody:                  "needs a declared rate limit (FlawTweak)",
