@@ -38,9 +38,19 @@ func newEnv(t *testing.T, tweak func(*fixtures.Options), flaws ...fixtures.Flaw)
 // config is the cooperative-mode run configuration for e, with the fixture's scoped tools declared.
 func (e *env) config() check.Config {
 	return check.Config{
-		URL:    e.Server.MCPURL(),
-		Minter: check.LocalMinter(e.AS),
-		Scopes: map[string]string{"weather": "mcp:tools:weather"},
+		URL:      e.Server.MCPURL(),
+		Minter:   check.LocalMinter(e.AS),
+		Scopes:   map[string]string{"weather": "mcp:tools:weather"},
+		ToolArgs: fixtureToolArgs(),
+	}
+}
+
+// fixtureToolArgs are arguments the fixture's typed tools accept.
+func fixtureToolArgs() map[string]map[string]any {
+	return map[string]map[string]any{
+		"weather": {"city": "Paris", "units": "metric"},
+		"echo":    {"text": "hi"},
+		"report":  {"from": "2026-01-01"},
 	}
 }
 

@@ -19,7 +19,15 @@ func TestScope_Verdicts(t *testing.T) {
 	declareReport := func(c *check.Config) {
 		c.Scopes = map[string]string{"report": "mcp:tools:weather mcp:admin"}
 	}
-	undeclared := func(c *check.Config) { c.Scopes = nil }
+	undeclared := func(c *check.Config) { c.Scopes, c.ToolArgs = nil, fixtureToolArgs() }
+	declareOps := func(c *check.Config) {
+		c.Scopes = map[string]string{
+			"weather": "mcp:tools:weather",
+			"resources/read:mcp-conform://customers/acme/profile": "mcp:resources:customer-data:read",
+			"prompts/get:risk-assessment":                         "mcp:exec:workflows:risk-assessment",
+		}
+	}
+	anonymous := func(c *check.Config) { c.Scopes, c.Minter = nil, nil }
 	v0728 := func(c *check.Config) { c.SpecVersion = "2026-07-28" }
 	advertiseWildcard := func(o *fixtures.Options) {
 		o.ScopesSupported = []string{"mcp:admin", "mcp:tools:*", "mcp:tools:weather"}
@@ -29,7 +37,22 @@ func TestScope_Verdicts(t *testing.T) {
 		flawed("RS-51", fixtures.FlawScopeUnchecked, fail),
 		{id: "RS-51", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScope401}, want: warn, detail: "401"},
 		{id: "RS-51", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeInBand}, want: warn, detail: "in-band"},
-		{id: "RS-51", cfg: undeclared, want: skip, detail: "no scope requirement declared"},
+		// No declaration: scope discovery learns weather, the customer-data resource and the
+		// risk-assessment prompt, and RS-51 judges every one of them.
+		{id: "RS-51", cfg: undeclared, want: pass, detail: "tools/call:weather (learned scope \"mcp:tools:weather\"): PASS"},
+		// Discovery cannot tell an unenforced scope from an operation that needs none: it says
+		// which advertised scope no operation needed, and a declaration turns it into a FAIL.
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: pass, detail: "no operation tried needed them: mcp:admin mcp:resources:customer-data:read"},
+		// Declared per operation, without discovery.
+		{id: "RS-51", cfg: declareOps, want: pass, detail: "resources/read:mcp-conform://customers/acme/profile (declared"},
+		{id: "RS-51", cfg: declareOps, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: fail, detail: "read resource"},
+		{id: "RS-51", cfg: declareOps, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: fail, detail: "got prompt \"risk-assessment\""},
+		// Discovery learns a requirement a server reports only in-band, by trying each
+		// advertised scope, and RS-51 warns on it.
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeInBand}, want: warn, detail: "in-band"},
+		{id: "RS-51", cfg: anonymous, want: skip, detail: "cooperative mode"},
+		{id: "RS-52", cfg: undeclared, want: pass},
+		{id: "RS-53", cfg: undeclared, want: pass},
 		{id: "RS-52", want: pass},
 		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoErrorParam}, want: warn, detail: "insufficient_scope"},
 		{id: "RS-52", flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeNoScopeParam}, want: warn, detail: "scope"},
@@ -38,6 +61,7 @@ func TestScope_Verdicts(t *testing.T) {
 		{id: "RS-53", tweak: report, cfg: func(c *check.Config) { declareReport(c); v0728(c) }, want: pass},
 		{id: "RS-53", flaws: []fixtures.Flaw{fixtures.FlawIncrementalScopeChallenge}, cfg: declareReport, want: warn},
 		{id: "RS-54", cfg: v0728, want: pass},
+		{id: "RS-54", cfg: func(c *check.Config) { declareOps(c); v0728(c) }, want: pass, detail: "prompts/get:risk-assessment"},
 		// The server does not advertise mcp:tools:*: it may define no such hierarchy, so WARN.
 		{id: "RS-54", flaws: []fixtures.Flaw{fixtures.FlawHierarchyIgnored}, cfg: v0728, want: warn, detail: "does not advertise"},
 		// It advertises mcp:tools:* and still refuses it for mcp:tools:weather: FAIL.

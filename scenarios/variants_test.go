@@ -86,9 +86,10 @@ func startVariant(t *testing.T, v serverVariant) check.Config {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	cfg := check.Config{
-		URL:    base + path,
-		Minter: check.LocalMinter(as),
-		Scopes: map[string]string{"weather": "mcp:tools:weather"},
+		URL:      base + path,
+		Minter:   check.LocalMinter(as),
+		Scopes:   map[string]string{"weather": "mcp:tools:weather"},
+		ToolArgs: fixtureToolArgs(),
 	}
 	if v.url != nil {
 		cfg.URL = v.url(base)
@@ -616,11 +617,12 @@ var serverVariants = []serverVariant{
 		name: "no-scopes",
 		options: func(_ string, o *fixtures.Options) {
 			o.Tools = map[string]string{"echo": "", "weather": "", "admin": ""}
+			o.Resources, o.Prompts = map[string]string{}, map[string]string{}
 		},
 		mode: func(_ *testing.T, _ *mockas.Server, _ string, cfg *check.Config) { cfg.Scopes = nil },
 		want: map[string]string{
 			"RS-06": "warn", "RS-21": "warn",
-			"RS-51": "skip|scope", "RS-52": "skip|scope", "RS-53": "skip|scope", "RS-54": "skip",
+			"RS-51": "info|no scope requirement observed", "RS-52": "skip|scope", "RS-53": "skip|scope", "RS-54": "skip",
 		},
 	},
 	{

@@ -6,6 +6,7 @@ package check
 // Run.Execute recovers; nothing else may recover it.
 
 import (
+	"context"
 	"fmt"
 	"sync"
 
@@ -46,6 +47,7 @@ type C struct {
 	rpcID        int
 	sawBaseline  bool
 	sawDiscovery bool
+	cleanups     []func(ctx context.Context) // run when the check ends (session DELETEs)
 
 	allow *allowance // own request allowance (AllowRequests); guarded by run.mu
 }

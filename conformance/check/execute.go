@@ -103,6 +103,7 @@ func (r *Run) execute(ctx context.Context, def Definition, hooks Hooks, control 
 		}
 		def.Run(ctx, c)
 	})
+	c.runCleanups(ctx)
 	c.mu.Lock()
 	res.Status, res.Detail = verdict(def.Level, end, c.notes)
 	res.Steps = append([]string(nil), c.steps...)
@@ -178,8 +179,8 @@ func (c *C) checkNeeds(ctx context.Context) {
 	if n&NeedsRateLimit != 0 && cfg.RateLimit == nil {
 		c.Skip("needs a declared rate limit (--rate-limit)")
 	}
-	if n&NeedsScopes != 0 && len(cfg.Scopes) == 0 && len(c.Discover(ctx).Scopes) == 0 {
-		c.Skip("needs a scope requirement: declare one (--scope tool=scope) or advertise scopes (challenge scope or PRM scopes_supported)")
+	if n&NeedsScopes != 0 && len(cfg.Scopes) == 0 && cfg.Minter == nil {
+		c.Skip("needs a scope requirement: declare one (--scope OPERATION=SCOPE), or run in cooperative mode so that scope discovery can learn them")
 	}
 }
 

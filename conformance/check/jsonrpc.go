@@ -237,9 +237,10 @@ type Session struct {
 	Token   string
 }
 
-// Initialize opens a session with token and sends notifications/initialized. For 2026-07-28
-// (no sessions) it sends nothing and returns a Session with no ID. A refused initialize
-// ends the check as skipped (inconclusive): the positive control covers that failure.
+// Initialize opens a session with token and sends notifications/initialized; the session is
+// closed (DELETE) when the check ends. For 2026-07-28 (no sessions) it sends nothing and
+// returns a Session with no ID. A refused initialize ends the check as skipped
+// (inconclusive): the positive control covers that failure.
 func (c *C) Initialize(ctx context.Context, token string) *Session {
 	if !usesInitialize(c.SpecVersion()) {
 		return &Session{Version: c.SpecVersion(), Token: token}
@@ -266,6 +267,7 @@ func (c *C) Initialize(ctx context.Context, token string) *Session {
 	if s.Version == "" {
 		s.Version = c.SpecVersion()
 	}
+	c.closeSession(s)
 	n := c.SessionRequest(s, "notifications/initialized", nil)
 	n.Authorization = Bearer(token)
 	if nr, err := c.TryDo(ctx, n); err != nil {
@@ -292,15 +294,4 @@ func (c *C) SessionRequest(s *Session, method string, params any) Request {
 		req.Header.Set("MCP-Protocol-Version", s.Version)
 	}
 	return req
-}
-
-// CallTool calls tools/call for tool with token, inside a fresh session when needed.
-func (c *C) CallTool(ctx context.Context, token, tool string, args map[string]any) *Response {
-	s := c.Initialize(ctx, token)
-	if args == nil {
-		args = map[string]any{}
-	}
-	req := c.SessionRequest(s, "tools/call", map[string]any{"name": tool, "arguments": args})
-	req.Authorization = Bearer(token)
-	return c.Do(ctx, req)
 }

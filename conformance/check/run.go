@@ -57,14 +57,27 @@ type Minter interface {
 
 // Config describes one run against one target.
 type Config struct {
-	URL         string            // the MCP endpoint
-	SpecVersion string            // resolved version, e.g. "2025-11-25"
-	Token       string            // a supplied valid token (supplied-token mode)
-	Headers     http.Header       // extra headers sent on every request to the target origin
-	Scopes      map[string]string // tool name -> scope it needs (declared)
-	RateLimit   *RateLimit        // declared rate limit, or nil
-	Timeout     time.Duration     // per request; default 5s
-	Minter      Minter            // non-nil in cooperative mode
+	URL         string      // the MCP endpoint
+	SpecVersion string      // resolved version, e.g. "2025-11-25"
+	Token       string      // a supplied valid token (supplied-token mode)
+	Headers     http.Header // extra headers sent on every request to the target origin
+	// Scopes declares which operation needs which scopes (space-separated, all required).
+	// Keys are operations in ParseOperation form: "weather" (a tool, same as
+	// "tools/call:weather"), "resources/read:URI", "prompts/get:NAME", "tools/list"…;
+	// NewRun rewrites them in canonical form (Operation.String).
+	Scopes map[string]string
+	// ToolArgs are arguments that replace the generated ones, by operation (same keys as
+	// Scopes: a tool name, or "prompts/get:NAME" for a prompt's arguments).
+	ToolArgs map[string]map[string]any
+	// DiscoverScopes learns the scope each eligible operation needs even when some are
+	// declared (with no declaration, discovery runs anyway in cooperative mode).
+	DiscoverScopes bool
+	// AllowTools names tools scope discovery may call although they are not annotated
+	// readOnlyHint: true (tools named in Scopes or ToolArgs are allowed too).
+	AllowTools []string
+	RateLimit  *RateLimit    // declared rate limit, or nil
+	Timeout    time.Duration // per request; default 5s
+	Minter     Minter        // non-nil in cooperative mode
 	// KeyRotationWait bounds how long RS-67 keeps retrying a token signed by a newly
 	// published key that the target refused (a JWKS cache with a refetch cooldown, such as
 	// jose's 30 s, accepts it later); default DefaultKeyRotationWait. The wait happens only
@@ -116,6 +129,15 @@ type Run struct {
 
 	typMu   sync.Mutex // guards mintTyp
 	mintTyp string     // typ of minted tokens when a check asks for none; "" = the minter's default
+
+	catMu sync.Mutex // guards cat
+	cat   *Catalog
+
+	scopeMu sync.Mutex // guards learned
+	learned *scopeDiscovery
+
+	callMu sync.Mutex // guards calls
+	calls  []callRecord
 }
 
 // addSecret registers a value that must never leave the process.
@@ -234,6 +256,13 @@ func newRun(cfg Config) (*Run, error) {
 	if cfg.KeyRotationWait <= 0 {
 		cfg.KeyRotationWait = DefaultKeyRotationWait
 	}
+	if cfg.Scopes, err = canonicalKeys(cfg.Scopes, "scope declarations"); err != nil {
+		return nil, err
+	}
+	if cfg.ToolArgs, err = canonicalKeys(cfg.ToolArgs, "tool arguments"); err != nil {
+		return nil, err
+	}
+	cfg.AllowTools = append([]string(nil), cfg.AllowTools...)
 	cfg.Headers = cfg.Headers.Clone()
 	for k := range cfg.Headers {
 		if strings.EqualFold(k, "Authorization") {
@@ -288,6 +317,14 @@ func (r *Run) Config() Config {
 		}
 		cfg.Scopes = m
 	}
+	if cfg.ToolArgs != nil {
+		m := make(map[string]map[string]any, len(cfg.ToolArgs))
+		for k, v := range cfg.ToolArgs {
+			m[k] = v
+		}
+		cfg.ToolArgs = m
+	}
+	cfg.AllowTools = append([]string(nil), cfg.AllowTools...)
 	return cfg
 }
 

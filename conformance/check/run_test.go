@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/onsi/gomega"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
@@ -148,7 +149,8 @@ func mintFor(t *testing.T, target *testTarget, spec mockas.TokenSpec) string {
 
 func TestTokens_cooperative(t *testing.T) {
 	target := newTestTarget(t, func(x *testTarget) { x.sse = true })
-	run := newTestRun(t, Config{URL: target.resource, Minter: LocalMinter(target.as)}, testRegistry(t))
+	run := newTestRun(t, Config{URL: target.resource, Minter: LocalMinter(target.as),
+		ToolArgs: map[string]map[string]any{"echo": {"text": "hi"}}}, testRegistry(t))
 	var token string
 	res := runCheck(t, run, "T-MUST", NeedsToken|NeedsMinting, func(ctx context.Context, c *C) {
 		token = c.ValidToken(ctx)
@@ -157,7 +159,7 @@ func TestTokens_cooperative(t *testing.T) {
 		c.Expect(c.Do(ctx, withAuth(c.BaselineRequest(), expired))).To(HaveOAuthError("invalid_token"))
 		forged := c.Forge(ctx, mockas.TokenSpec{Defect: mockas.DefectAlgNone})
 		c.Expect(c.Do(ctx, withAuth(c.BaselineRequest(), forged))).To(HaveStatus(http.StatusUnauthorized))
-		resp := c.CallTool(ctx, token, "echo", nil)
+		resp := c.Call(ctx, token, ToolCall("echo"))
 		c.Expect(resp).To(HaveStatus(http.StatusOK))
 		msg, err := resp.JSONRPC()
 		c.Expect(err).NotTo(gomega.HaveOccurred())
@@ -186,7 +188,10 @@ func TestTokens_cooperative(t *testing.T) {
 		}
 	}
 	if !sawSession {
-		t.Error("CallTool did not send the session and version headers with the token")
+		t.Error("Call did not send the session and version headers with the token")
+	}
+	if diff := cmp.Diff([]OperationCall{{Operation: "tools/call:echo", Arguments: `{"text":"hi"}`, Source: "supplied", Count: 1, Checks: []string{"T-MUST"}}}, run.Calls()); diff != "" {
+		t.Errorf("Calls() (-want +got):\n%s", diff)
 	}
 }
 

@@ -1,0 +1,307 @@
+package check
+
+// This file holds the run's scope map: which operation needs which scope, declared by the
+// user (Config.Scopes) or learned by scope discovery. Discovery mints a valid token with no
+// scopes, calls each eligible operation with it and reads the answers: a success means the
+// operation needs no scope; a refusal carrying a challenge scope (MCP 2025-11-25 §10.1.1:
+// the 403 names "the scopes needed to satisfy the current request") is confirmed with a
+// token holding exactly that scope; a refusal naming no scope is resolved by trying each
+// advertised scope alone. Calling a tool can have side effects, so discovery calls only
+// tools annotated readOnlyHint: true (MCP server/tools ToolAnnotations) and tools the user
+// named (--scope, --tool-args, --allow-tool); list methods, resources/read and prompts/get
+// do not change state by definition.
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/mcp-conform/mcp-conform/mockas"
+)
+
+// Bounds of scope discovery.
+const (
+	maxDiscoveryOps       = 40 // operations tried
+	maxDiscoveryPerKind   = 10 // resources and prompts tried
+	maxDiscoveryScopeTies = 10 // advertised scopes tried one by one for a refusal naming none
+)
+
+// Scope map sources.
+const (
+	SourceDeclared = "declared"
+	SourceLearned  = "learned"
+)
+
+// ScopedOperation is an operation and the scopes it needs (all of them).
+type ScopedOperation struct {
+	Operation Operation
+	Needs     []string
+	Source    string // SourceDeclared or SourceLearned
+}
+
+// ScopeEntry is one line of the run's scope map, as reports show it.
+type ScopeEntry struct {
+	Operation string   `json:"operation"`      // canonical, e.g. "tools/call:weather"
+	Scopes    []string `json:"scopes"`         // needed scopes; empty = none observed
+	Source    string   `json:"source"`         // "declared" or "learned"
+	Note      string   `json:"note,omitempty"` // how it was learned, or why it was not
+}
+
+// scopeDiscovery is the memoized outcome of scope discovery.
+type scopeDiscovery struct {
+	ran     bool
+	reason  string       // why discovery did not run, or ended early
+	entries []ScopeEntry // one per operation tried
+}
+
+// discoveryWanted reports whether scope discovery runs for this configuration, and why not.
+func (r *Run) discoveryWanted() (bool, string) {
+	if r.cfg.Minter == nil {
+		return false, "scope discovery needs cooperative mode (it mints a token with no scopes and one per learned scope); declare requirements with --scope OPERATION=SCOPE"
+	}
+	if len(r.cfg.Scopes) > 0 && !r.cfg.DiscoverScopes {
+		return false, "scopes are declared (--scope); add --discover-scopes to learn the others"
+	}
+	return true, ""
+}
+
+// learnScopes runs scope discovery once per run.
+func (r *Run) learnScopes(ctx context.Context) *scopeDiscovery {
+	r.scopeMu.Lock()
+	defer r.scopeMu.Unlock()
+	if r.learned != nil {
+		return r.learned
+	}
+	d := &scopeDiscovery{}
+	if ok, why := r.discoveryWanted(); !ok {
+		d.reason = why
+		r.learned = d
+		return d
+	}
+	end := r.internal(ctx, "scope-discovery", func(c *C) { c.discoverScopes(ctx, d) })
+	if end != nil && d.reason == "" {
+		d.reason = end.msg
+	}
+	if ctx.Err() == nil {
+		r.learned = d
+	}
+	return d
+}
+
+// eligibleOperations lists what discovery may call, and notes on what it leaves out.
+func (r *Run) eligibleOperations(cat *Catalog) (ops []Operation, left []string) {
+	named := map[string]bool{}
+	for k := range r.cfg.Scopes {
+		if op, err := ParseOperation(k); err == nil && op.Method == MethodToolsCall {
+			named[op.Name] = true
+		}
+	}
+	for k := range r.cfg.ToolArgs {
+		if op, err := ParseOperation(k); err == nil && op.Method == MethodToolsCall {
+			named[op.Name] = true
+		}
+	}
+	for _, t := range r.cfg.AllowTools {
+		named[t] = true
+	}
+	ops = append(ops, cat.Listed...)
+	for _, t := range cat.Tools {
+		switch {
+		case named[t.Name] || t.ReadOnly():
+			ops = append(ops, ToolCall(t.Name))
+		case t.Destructive():
+			left = append(left, fmt.Sprintf("tool %q is annotated destructiveHint: true; it is called only when named (--allow-tool %s)", t.Name, t.Name))
+		default:
+			left = append(left, fmt.Sprintf("tool %q is not annotated readOnlyHint: true; name it to call it (--allow-tool %s)", t.Name, t.Name))
+		}
+	}
+	for i, res := range cat.Resources {
+		if i == maxDiscoveryPerKind {
+			left = append(left, fmt.Sprintf("%d more resources not read (declare their scopes with --scope resources/read:URI=SCOPE)", len(cat.Resources)-i))
+			break
+		}
+		ops = append(ops, Operation{Method: MethodResourcesRead, Name: res.URI})
+	}
+	for i, p := range cat.Prompts {
+		if i == maxDiscoveryPerKind {
+			left = append(left, fmt.Sprintf("%d more prompts not got (declare their scopes with --scope prompts/get:NAME=SCOPE)", len(cat.Prompts)-i))
+			break
+		}
+		ops = append(ops, Operation{Method: MethodPromptsGet, Name: p.Name})
+	}
+	if len(ops) > maxDiscoveryOps {
+		left = append(left, fmt.Sprintf("%d operations not tried (at most %d per run)", len(ops)-maxDiscoveryOps, maxDiscoveryOps))
+		ops = ops[:maxDiscoveryOps]
+	}
+	return ops, left
+}
+
+// discoverScopes is the body of scope discovery, run as an internal check.
+func (c *C) discoverScopes(ctx context.Context, d *scopeDiscovery) {
+	cat := c.Catalog(ctx)
+	if cat.Err != nil {
+		d.reason = "scope discovery could not read the server's tools: " + cat.Err.Error()
+		return
+	}
+	ops, left := c.run.eligibleOperations(cat)
+	d.ran = true
+	for _, l := range left {
+		d.entries = append(d.entries, ScopeEntry{Operation: "", Source: SourceLearned, Note: l})
+	}
+	none := c.Mint(ctx, mockas.TokenSpec{Scopes: []string{}})
+	for _, op := range ops {
+		e := ScopeEntry{Operation: op.String(), Source: SourceLearned}
+		if end := c.protect(func() { c.learnOne(ctx, op, none, &e) }); end != nil {
+			e.Scopes, e.Note = nil, "not learned: "+firstLine(end.msg)
+		}
+		d.entries = append(d.entries, e)
+	}
+}
+
+// learnOne learns the scopes op needs into e.
+func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEntry) {
+	resp := c.Call(ctx, none, op)
+	if Succeeded(resp) {
+		e.Note = "served to a valid token with no scopes"
+		return
+	}
+	c.SkipArgumentError(op, resp)
+	if ch, ok := resp.BearerChallenge(); ok && (resp.Status == 403 || resp.Status == 401) {
+		if scope, _ := ch.Param("scope"); strings.TrimSpace(scope) != "" {
+			need := strings.Fields(scope)
+			if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: need}), op)) {
+				e.Scopes = need
+				e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; a token holding exactly it was served", resp.Status, scope)
+				return
+			}
+			e.Note = fmt.Sprintf("not learned: a token with no scopes got %d naming scope=%q, but a token holding exactly it was refused too", resp.Status, scope)
+			return
+		}
+	}
+	refusal := fmt.Sprintf("%d", resp.Status)
+	if RefusedInBand(resp) {
+		refusal = "a 2xx refusal in the body (JSON-RPC error or isError)"
+	}
+	all := c.run.defaultScopes(ctx)
+	if !Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{}), op)) {
+		e.Note = fmt.Sprintf("not learned: a token with no scopes got %s, and a token holding every advertised and declared scope was refused too", refusal)
+		return
+	}
+	for i, s := range all {
+		if i == maxDiscoveryScopeTies {
+			break
+		}
+		if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: []string{s}}), op)) {
+			e.Scopes = []string{s}
+			e.Note = fmt.Sprintf("a token with no scopes got %s naming no scope; a token holding only %s was served", refusal, s)
+			return
+		}
+	}
+	e.Note = fmt.Sprintf("not learned: a token with no scopes got %s naming no scope; no single advertised scope was enough", refusal)
+}
+
+// ScopedOperations returns the operations with a scope requirement this run checks:
+// declared ones, plus learned ones when discovery runs (no declaration, or
+// Config.DiscoverScopes). They are ordered most scopes first, then declared before learned,
+// then by operation. When there is none, why says so (for a skip or an INFO).
+func (c *C) ScopedOperations(ctx context.Context) (ops []ScopedOperation, observedNone bool, why string) {
+	declared := map[string]bool{}
+	for k, v := range c.run.cfg.Scopes {
+		op, err := ParseOperation(k)
+		if err != nil {
+			continue // NewRun validated the keys
+		}
+		declared[op.String()] = true
+		if needs := strings.Fields(v); len(needs) > 0 {
+			ops = append(ops, ScopedOperation{Operation: op, Needs: needs, Source: SourceDeclared})
+		}
+	}
+	d := c.run.learnScopes(ctx)
+	served := 0
+	for _, e := range d.entries {
+		if e.Operation == "" || declared[e.Operation] {
+			continue
+		}
+		op, err := ParseOperation(e.Operation)
+		if err != nil {
+			continue
+		}
+		if len(e.Scopes) > 0 {
+			ops = append(ops, ScopedOperation{Operation: op, Needs: e.Scopes, Source: SourceLearned})
+		} else if strings.HasPrefix(e.Note, "served") {
+			served++
+		}
+	}
+	sort.SliceStable(ops, func(i, j int) bool {
+		a, b := ops[i], ops[j]
+		if len(a.Needs) != len(b.Needs) {
+			return len(a.Needs) > len(b.Needs)
+		}
+		if a.Source != b.Source {
+			return a.Source == SourceDeclared
+		}
+		return a.Operation.String() < b.Operation.String()
+	})
+	if len(ops) > 0 {
+		return ops, false, ""
+	}
+	switch {
+	case d.ran && served > 0:
+		return nil, true, fmt.Sprintf("no scope requirement observed: scope discovery called %d operations with a valid token holding no scopes and each was served (see the scope map)", served)
+	case d.ran:
+		return nil, false, "no scope requirement declared or learned: scope discovery found no operation it could call and learn from (see the scope map); declare one with --scope OPERATION=SCOPE"
+	case d.reason != "":
+		return nil, false, "no scope requirement declared (--scope OPERATION=SCOPE) and none learned: " + d.reason
+	default:
+		return nil, false, "no scope requirement declared (--scope OPERATION=SCOPE)"
+	}
+}
+
+// ScopeMap returns the run's scope map: the declared requirements, then what scope
+// discovery learned (if it ran), with notes on what it left out.
+func (r *Run) ScopeMap() []ScopeEntry {
+	var out []ScopeEntry
+	keys := make([]string, 0, len(r.cfg.Scopes))
+	for k := range r.cfg.Scopes {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	r.scopeMu.Lock()
+	d := r.learned
+	r.scopeMu.Unlock()
+	learned := map[string]ScopeEntry{}
+	if d != nil {
+		for _, e := range d.entries {
+			if e.Operation != "" {
+				learned[e.Operation] = e
+			}
+		}
+	}
+	for _, k := range keys {
+		e := ScopeEntry{Operation: k, Scopes: strings.Fields(r.cfg.Scopes[k]), Source: SourceDeclared}
+		if l, ok := learned[k]; ok && !slices.Equal(l.Scopes, e.Scopes) {
+			e.Note = fmt.Sprintf("discovery observed %s (%s)", scopeText(l.Scopes), l.Note)
+		}
+		out = append(out, e)
+	}
+	if d == nil {
+		return out
+	}
+	for _, e := range d.entries {
+		if _, dup := r.cfg.Scopes[e.Operation]; !dup {
+			e.Scopes = append([]string(nil), e.Scopes...)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// scopeText renders a scope list for notes.
+func scopeText(scopes []string) string {
+	if len(scopes) == 0 {
+		return "no scope"
+	}
+	return "scope \"" + strings.Join(scopes, " ") + "\""
+}
