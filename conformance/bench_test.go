@@ -35,6 +35,7 @@ func BenchmarkFullRun(b *testing.B) {
 			URL:       srv.MCPURL(),
 			MockAS:    as,
 			Scopes:    map[string]string{"weather": "mcp:tools:weather"},
+			ToolArgs:  map[string]map[string]any{"weather": {"city": "Paris", "units": "metric"}},
 			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
 		}
 		b.StartTimer()

@@ -40,7 +40,7 @@ func Execute(ctx context.Context, t Target, opts Options) (*Report, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run against %s interrupted: %w", redactURL(t.URL), err)
 	}
-	return newReport(t.URL, run.Config().SpecVersion, started, time.Since(started), results, opts.ExpectedFailures, run.Secrets()...), nil
+	return newReport(t.URL, run.Config().SpecVersion, started, time.Since(started), results, opts.ExpectedFailures, run.Secrets()...).attachRun(run), nil
 }
 
 // job is one check to execute and where its result goes. done is called exactly once, from

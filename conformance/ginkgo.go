@@ -328,7 +328,7 @@ func RunSuite(ctx context.Context, t Target, opts Options) (*Report, error) {
 	if gt.didFail() && !slices.ContainsFunc(results, func(r check.Result) bool { return r.Status == check.StatusFail }) {
 		return nil, errors.New("ginkgo reported a failure outside the checks; see its output above")
 	}
-	return newReport(t.URL, run.Config().SpecVersion, started, time.Since(started), results, opts.ExpectedFailures, run.Secrets()...), nil
+	return newReport(t.URL, run.Config().SpecVersion, started, time.Since(started), results, opts.ExpectedFailures, run.Secrets()...).attachRun(run), nil
 }
 
 // Preview returns Ginkgo's dry-run view of the specs RunSuite would run with opts (Ginkgo's

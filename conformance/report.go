@@ -60,6 +60,12 @@ type Report struct {
 	Results     []check.Result // one per executed check, in report order
 	Summary     Summary        // counts of Results by status
 
+	// Calls are the MCP operations the suite performed (tools/call, resources/read,
+	// prompts/get, list methods) with the arguments it sent, grouped.
+	Calls []check.OperationCall
+	// ScopeMap is which operation needs which scope: declared, or learned by discovery.
+	ScopeMap []check.ScopeEntry
+
 	Expected   []string // IDs that failed (or warned) as the baseline expected
 	Stale      []string // baseline IDs that now pass
 	Unexpected []string // IDs that failed without a baseline entry

@@ -106,6 +106,20 @@ func (r *Report) WriteConsoleWith(w io.Writer, o ConsoleOptions) error {
 		}
 	}
 
+	scopeMap, calls := r.scopeLines()
+	if len(scopeMap) > 0 {
+		c.printf("\n%s\n", c.paint(ansiBold, "Scope map (operation → scopes it needs)"))
+		for _, l := range scopeMap {
+			c.printf("  %s\n", l)
+		}
+	}
+	if len(calls) > 0 {
+		c.printf("\n%s\n", c.paint(ansiBold, "Operations called (with the arguments sent)"))
+		for _, l := range calls {
+			c.printf("  %s\n", l)
+		}
+	}
+
 	var failures, warnings []check.Result
 	for _, res := range r.Results {
 		switch res.Status {

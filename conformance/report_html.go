@@ -37,6 +37,7 @@ type htmlView struct {
 	Expected, Stale                    []htmlLink
 	Failed, Warned                     []htmlLink
 	ExitCode, StrictExitCode           int
+	ScopeMap, Calls                    []string
 }
 
 // htmlLink points at a check on the page; Title and Area are set for the jump lists.
@@ -200,6 +201,7 @@ func (r *Report) writeHTML(w io.Writer, lookup func(string) (check.Requirement, 
 		ExitCode:       r.ExitCode(false),
 		StrictExitCode: r.ExitCode(true),
 	}
+	v.ScopeMap, v.Calls = r.scopeLines()
 	for _, g := range byArea(r.Results) {
 		a := htmlArea{Key: g.Key, Title: areaTitle(g.Area)}
 		for _, res := range g.Results {
@@ -347,6 +349,18 @@ svg text.in{fill:#fff;font-weight:700;text-anchor:middle}
 <li><a href="#{{.Anchor}}"><strong>{{.ID}}</strong></a> {{.Title}} <span class="area">{{.Area}}</span></li>{{end}}
 </ul>
 </nav>
+{{- end}}
+{{- if .ScopeMap}}
+<section class="area" id="scope-map">
+<h2>Scope map <span class="level">operation → scopes it needs (declared or learned)</span></h2>
+<ul class="refs">{{range .ScopeMap}}<li>{{.}}</li>{{end}}</ul>
+</section>
+{{- end}}
+{{- if .Calls}}
+<section class="area" id="operations-called">
+<h2>Operations called <span class="level">with the arguments sent</span></h2>
+<ul class="refs">{{range .Calls}}<li><code>{{.}}</code></li>{{end}}</ul>
+</section>
 {{- end}}
 {{range .Areas}}
 <section class="area" id="area-{{.Key}}">

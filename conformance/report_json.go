@@ -23,6 +23,10 @@ type jsonReport struct {
 	Results     []jsonResult  `json:"results"`
 	Summary     Summary       `json:"summary"`
 	Baseline    *jsonBaseline `json:"baseline,omitempty"`
+	// ScopeMap: {"operation","scopes","source" ("declared"|"learned"),"note"}; Calls:
+	// {"operation","arguments" (JSON as sent, redacted),"source","count","checks"}.
+	ScopeMap []check.ScopeEntry    `json:"scope_map,omitempty"`
+	Calls    []check.OperationCall `json:"calls,omitempty"`
 }
 
 // jsonResult is the JSON shape of one check.Result.
@@ -62,6 +66,8 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		DurationMS:  r.Duration.Milliseconds(),
 		Results:     make([]jsonResult, 0, len(r.Results)),
 		Summary:     r.Summary,
+		ScopeMap:    r.ScopeMap,
+		Calls:       r.Calls,
 	}
 	for _, res := range r.Results {
 		res = sanitize(res)

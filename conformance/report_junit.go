@@ -124,6 +124,17 @@ func (r *Report) WriteJUnit(w io.Writer) error {
 				{Name: "spec_version", Value: r.SpecVersion},
 			},
 		}
+		if len(root.Suites) == 0 {
+			// The first suite carries what the run called and the scope map, one property
+			// per line (JUnit has no run-level properties).
+			scopeMap, calls := r.scopeLines()
+			for _, l := range scopeMap {
+				s.Properties = append(s.Properties, junitProperty{Name: "scope_map", Value: xmlSafe(l)})
+			}
+			for _, l := range calls {
+				s.Properties = append(s.Properties, junitProperty{Name: "operation_called", Value: xmlSafe(l)})
+			}
+		}
 		var took time.Duration
 		for _, res := range g.Results {
 			res = sanitize(res)

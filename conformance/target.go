@@ -26,16 +26,27 @@ const DefaultTimeout = 5 * time.Second
 // can mint crafted tokens); with neither, Token enables the checks that need a valid token
 // (supplied-token mode); with nothing, only anonymous checks and forged tokens run.
 type Target struct {
-	URL         string            // MCP endpoint
-	MockAS      *mockas.Server    // in-process mockas the server trusts (cooperative mode; check.LocalMinter)
-	MockASURL   string            // a running mockas the server trusts (cooperative mode; check.ControlPlaneMinter)
-	Token       string            // a supplied valid token (supplied-token mode)
-	Headers     http.Header       // extra headers for the target
-	SpecVersion string            // "" or "auto" = detect
-	Scopes      map[string]string // tool -> scope it needs
-	RateLimit   *check.RateLimit  // declared rate limit, or nil
-	Timeout     time.Duration     // per request, default 5s
-	HealthPath  string            // the server's health endpoint path; "" = /health
+	URL         string         // MCP endpoint
+	MockAS      *mockas.Server // in-process mockas the server trusts (cooperative mode; check.LocalMinter)
+	MockASURL   string         // a running mockas the server trusts (cooperative mode; check.ControlPlaneMinter)
+	Token       string         // a supplied valid token (supplied-token mode)
+	Headers     http.Header    // extra headers for the target
+	SpecVersion string         // "" or "auto" = detect
+	// Scopes declares which operation needs which scopes (space-separated): "weather" (a
+	// tool), "resources/read:URI", "prompts/get:NAME", "tools/list"… (--scope).
+	Scopes map[string]string
+	// ToolArgs replace the generated arguments, by tool (or "prompts/get:NAME")
+	// (--tool-args, --tool-args-file).
+	ToolArgs map[string]map[string]any
+	// DiscoverScopes learns scope requirements even when some are declared
+	// (--discover-scopes); with no declaration, discovery runs in cooperative mode anyway.
+	DiscoverScopes bool
+	// AllowTools names tools scope discovery may call although they are not annotated
+	// readOnlyHint: true (--allow-tool).
+	AllowTools []string
+	RateLimit  *check.RateLimit // declared rate limit, or nil
+	Timeout    time.Duration    // per request, default 5s
+	HealthPath string           // the server's health endpoint path; "" = /health
 }
 
 // Options tune a run. The zero value runs every check, without a baseline, non-strict.
@@ -127,14 +138,17 @@ func (t Target) config() (check.Config, error) {
 		timeout = DefaultTimeout
 	}
 	return check.Config{
-		URL:         t.URL,
-		SpecVersion: version,
-		Token:       t.Token,
-		Headers:     t.Headers.Clone(),
-		Scopes:      cloneMap(t.Scopes),
-		RateLimit:   t.RateLimit,
-		Timeout:     timeout,
-		HealthPath:  t.HealthPath,
+		URL:            t.URL,
+		SpecVersion:    version,
+		Token:          t.Token,
+		Headers:        t.Headers.Clone(),
+		Scopes:         cloneMap(t.Scopes),
+		ToolArgs:       cloneArgs(t.ToolArgs),
+		DiscoverScopes: t.DiscoverScopes,
+		AllowTools:     append([]string(nil), t.AllowTools...),
+		RateLimit:      t.RateLimit,
+		Timeout:        timeout,
+		HealthPath:     t.HealthPath,
 	}, nil
 }
 
@@ -161,6 +175,18 @@ func Prepare(ctx context.Context, t Target) (*check.Run, error) {
 		return nil, fmt.Errorf("target %s: %w", redactURL(t.URL), err)
 	}
 	return run, nil
+}
+
+// cloneArgs copies m (nil stays nil); the argument values are not modified by the run.
+func cloneArgs(m map[string]map[string]any) map[string]map[string]any {
+	if m == nil {
+		return nil
+	}
+	out := make(map[string]map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
 }
 
 // cloneMap copies m (nil stays nil) so the run never aliases the caller's map.

@@ -88,7 +88,7 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	cancel()
 	<-done
 	if o.OnReport != nil || o.SARIFPath != "" {
-		r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), reportOrder(defs, results), o.ExpectedFailures, run.Secrets()...)
+		r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), reportOrder(defs, results), o.ExpectedFailures, run.Secrets()...).attachRun(run)
 		if o.OnReport != nil {
 			o.OnReport(r)
 		}

@@ -68,10 +68,12 @@ func craftedRefusals(ctx context.Context, c *check.C, extra ...tokenVariant) []r
 	}
 	cfg := c.Config()
 	if cfg.Minter != nil && len(cfg.Scopes) > 0 {
-		t := declaredScopedTools(c)[0]
-		c.Step("call tool %q with a valid token lacking its declared scope (the 403)", t.tool)
-		base := lackingScopes(ctx, c, t)
-		out = append(out, refusal{what: "a valid token lacking the scope of tool " + t.tool, resp: callWithScopes(ctx, c, t, base)})
+		if ops, _, _ := c.ScopedOperations(ctx); len(ops) > 0 {
+			t := ops[0]
+			c.Step("%s with a valid token lacking its declared scope (the 403)", t.Operation.Did())
+			base := lackingScopes(ctx, c, t, ops)
+			out = append(out, refusal{what: "a valid token lacking the scope of " + t.Operation.Label(), resp: callWithScopes(ctx, c, t, base)})
+		}
 	}
 	return out
 }

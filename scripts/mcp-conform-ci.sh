@@ -14,7 +14,12 @@
 #                                and exits 0 works too); omit it if the server already runs
 #   MOCKAS_ADDR        optional  where mockas listens (default 127.0.0.1:9000); the issuer is
 #                                http://$MOCKAS_ADDR
-#   SCOPES             optional  space-separated TOOL=SCOPE declarations
+#   SCOPES             optional  space-separated OPERATION=SCOPE declarations (TOOL=SCOPE,
+#                                resources/read:URI=SCOPE, prompts/get:NAME=SCOPE, tools/list=SCOPE)
+#   TOOL_ARGS          optional  TOOL=JSON lines (one per line): arguments instead of generated ones
+#   TOOL_ARGS_FILE     optional  YAML or JSON file of scopes and arguments (--tool-args-file)
+#   DISCOVER_SCOPES    optional  "true" learns scope requirements even when SCOPES declares some
+#   ALLOW_TOOLS        optional  space-separated tools discovery may call though not read-only
 #   RATE_LIMIT         optional  N/DURATION, e.g. 20/1s
 #   SPEC_VERSION       optional  auto (default), 2025-03-26, 2025-06-18, 2025-11-25, 2026-07-28
 #   STRICT             optional  "true" makes warnings fail
@@ -27,7 +32,8 @@
 #   MCP_CONFORM_SRC    optional  path of this repository (default: the script's parent directory)
 #
 # REPORT_DIR receives: mcp-conform.json, mcp-conform.xml (JUnit), mcp-conform.html,
-# mcp-conform.sarif (SARIF 2.1.0, for code scanning), summary.md
+# mcp-conform.sarif (SARIF 2.1.0, for code scanning), scopes.yaml (the scope map, declared
+# and learned, loadable with TOOL_ARGS_FILE), summary.md
 # (Markdown: counts and failed checks), outputs.txt (key=value: pass, fail, warn, skip, info,
 # total, failed, unexpected, exit-code), mockas.log and server.log. Whatever goes wrong before
 # the suite runs (missing setting, build failure, busy port, server never answering) exits 2.
@@ -146,9 +152,15 @@ log "server answering at $MCP_URL"
 
 args=(run --url "$MCP_URL" --mockas "$MOCKAS_URL"
   --json "$REPORT_DIR/mcp-conform.json" --junit "$REPORT_DIR/mcp-conform.xml" --html "$REPORT_DIR/mcp-conform.html"
-  --sarif "$REPORT_DIR/mcp-conform.sarif")
+  --sarif "$REPORT_DIR/mcp-conform.sarif" --write-scopes "$REPORT_DIR/scopes.yaml")
 if [ -n "${SARIF_LOCATION:-}" ]; then args+=(--sarif-location "$SARIF_LOCATION"); fi
 for s in ${SCOPES:-}; do args+=(--scope "$s"); done
+while IFS= read -r line; do
+  if [ -n "${line//[[:space:]]/}" ]; then args+=(--tool-args "$line"); fi
+done <<<"${TOOL_ARGS:-}"
+if [ -n "${TOOL_ARGS_FILE:-}" ]; then args+=(--tool-args-file "$TOOL_ARGS_FILE"); fi
+if [ "${DISCOVER_SCOPES:-false}" = "true" ]; then args+=(--discover-scopes); fi
+for s in ${ALLOW_TOOLS:-}; do args+=(--allow-tool "$s"); done
 if [ -n "${RATE_LIMIT:-}" ]; then args+=(--rate-limit "$RATE_LIMIT"); fi
 if [ -n "${SPEC_VERSION:-}" ]; then args+=(--spec-version "$SPEC_VERSION"); fi
 if [ "${STRICT:-false}" = "true" ]; then args+=(--strict); fi

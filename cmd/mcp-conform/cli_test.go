@@ -32,8 +32,12 @@ func TestCLI_main_usageErrors(t *testing.T) {
 		{"missing url", nil, []string{"run"}, "--url is required"},
 		{"relative url", nil, []string{"run", "--url", "/mcp"}, "not an absolute http(s) URL"},
 		{"positional argument", nil, []string{"run", "--url", u, "extra"}, `unexpected argument "extra"`},
-		{"scope without =", nil, []string{"run", "--url", u, "--scope", "weather"}, "want TOOL=SCOPE"},
-		{"scope empty tool", nil, []string{"run", "--url", u, "--scope", "=mcp:x"}, "want TOOL=SCOPE"},
+		{"scope without =", nil, []string{"run", "--url", u, "--scope", "weather"}, "want OPERATION=SCOPE"},
+		{"scope empty tool", nil, []string{"run", "--url", u, "--scope", "=mcp:x"}, "want OPERATION=SCOPE"},
+		{"scope unknown method", nil, []string{"run", "--url", u, "--scope", "tools/cal:x=mcp:x"}, "unknown method"},
+		{"tool args not JSON", nil, []string{"run", "--url", u, "--tool-args", "weather={city"}, "must be a JSON object"},
+		{"tool args for a list method", nil, []string{"run", "--url", u, "--tool-args", "tools/list={}"}, "not tools/list"},
+		{"tool args file missing", nil, []string{"run", "--url", u, "--tool-args-file", "/nonexistent/args.yaml"}, "--tool-args-file"},
 		{"scope duplicate tool", nil, []string{"run", "--url", u, "--scope", "a=x", "--scope", "a=y"}, "already declared"},
 		{"rate limit without slash", nil, []string{"run", "--url", u, "--rate-limit", "5"}, "want N/DURATION"},
 		{"rate limit zero", nil, []string{"run", "--url", u, "--rate-limit", "0/1s"}, "not a positive integer"},
@@ -231,7 +235,7 @@ func TestRunFlags_build(t *testing.T) {
 		target.SpecVersion != "2025-06-18" || target.Token != "tok123" || target.Timeout != 2*time.Second {
 		t.Errorf("target = %+v", target)
 	}
-	if diff := cmp.Diff(map[string]string{"weather": "mcp:tools:weather", "admin": "mcp:admin"}, target.Scopes); diff != "" {
+	if diff := cmp.Diff(map[string]string{"tools/call:weather": "mcp:tools:weather", "tools/call:admin": "mcp:admin"}, target.Scopes); diff != "" {
 		t.Errorf("scopes (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff(&check.RateLimit{Requests: 5, Per: time.Second}, target.RateLimit); diff != "" {

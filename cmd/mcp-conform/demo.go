@@ -29,9 +29,12 @@ import (
 )
 
 // Declarations every demo run passes to the suite; they match the fixtures' configuration.
+// Every run also learns the other scope requirements (--discover-scopes) and prints the
+// scope map.
 const (
 	demoScope     = "weather=mcp:tools:weather"
 	demoRateLimit = "20/1s"
+	demoToolArgs  = `weather={"city":"Paris","units":"metric"}`
 )
 
 // demoOutcome is what one demo server was expected to show and showed.
@@ -172,6 +175,8 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 		"--url", srv.MCPURL(),
 		"--mockas", as.URL,
 		"--scope", demoScope,
+		"--discover-scopes",
+		"--tool-args", demoToolArgs,
 		"--rate-limit", demoRateLimit,
 		"--json", jsonPath)
 	cmd.Stdout = stdout

@@ -4,6 +4,7 @@ package main
 // its usage text, and the flag.Value types of "run" (--scope, --rate-limit, repeatable names).
 
 import (
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -161,7 +162,8 @@ func (l *stringList) Set(v string) error {
 	return nil
 }
 
-// scopeMap is the repeatable --scope TOOL=SCOPE flag: the scope each tool requires.
+// scopeMap is the repeatable --scope OPERATION=SCOPE flag: the scopes each operation
+// requires, by canonical operation (check.Operation.String).
 type scopeMap map[string]string
 
 // String implements flag.Value.
@@ -178,17 +180,71 @@ func (m scopeMap) String() string {
 	return strings.Join(parts, ",")
 }
 
-// Set implements flag.Value: it parses one TOOL=SCOPE pair.
+// Set implements flag.Value: it parses one OPERATION=SCOPE pair. A resource URI may itself
+// contain "=", so for resources/read the last "=" separates the scope.
 func (m scopeMap) Set(v string) error {
-	tool, scope, ok := strings.Cut(v, "=")
-	tool, scope = strings.TrimSpace(tool), strings.TrimSpace(scope)
-	if !ok || tool == "" || scope == "" {
-		return fmt.Errorf("%q: want TOOL=SCOPE, e.g. weather=mcp:tools:weather", v)
+	i := strings.Index(v, "=")
+	if strings.HasPrefix(strings.TrimSpace(v), check.MethodResourcesRead+":") {
+		i = strings.LastIndex(v, "=")
 	}
-	if prev, dup := m[tool]; dup {
-		return fmt.Errorf("%q: tool %q already declared with scope %q", v, tool, prev)
+	if i < 0 {
+		return fmt.Errorf("%q: want OPERATION=SCOPE, e.g. weather=mcp:tools:weather or resources/read:URI=SCOPE", v)
 	}
-	m[tool] = scope
+	name, scope := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+1:])
+	if name == "" || scope == "" {
+		return fmt.Errorf("%q: want OPERATION=SCOPE, e.g. weather=mcp:tools:weather or resources/read:URI=SCOPE", v)
+	}
+	op, err := check.ParseOperation(name)
+	if err != nil {
+		return fmt.Errorf("%q: %w", v, err)
+	}
+	if prev, dup := m[op.String()]; dup {
+		return fmt.Errorf("%q: %s already declared with scope %q", v, op.Label(), prev)
+	}
+	m[op.String()] = scope
+	return nil
+}
+
+// toolArgsMap is the repeatable --tool-args TOOL=JSON flag: the arguments to call a tool
+// (or prompts/get:NAME) with, instead of the generated ones.
+type toolArgsMap map[string]map[string]any
+
+// String implements flag.Value.
+func (m toolArgsMap) String() string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return strings.Join(keys, ",")
+}
+
+// Set implements flag.Value: it parses one TOOL=JSON pair; JSON must be an object.
+func (m toolArgsMap) Set(v string) error {
+	name, raw, ok := strings.Cut(v, "=")
+	name = strings.TrimSpace(name)
+	if !ok || name == "" {
+		return fmt.Errorf("%q: want TOOL=JSON, e.g. weather='{\"city\":\"Paris\"}'", v)
+	}
+	op, err := check.ParseOperation(name)
+	if err != nil {
+		return fmt.Errorf("%q: %w", v, err)
+	}
+	if op.Method != check.MethodToolsCall && op.Method != check.MethodPromptsGet {
+		return fmt.Errorf("%q: arguments are for a tool or prompts/get:NAME, not %s", v, op.Method)
+	}
+	var args map[string]any
+	if err := json.Unmarshal([]byte(raw), &args); err != nil || args == nil {
+		return fmt.Errorf("%q: the arguments must be a JSON object: %v", name, err)
+	}
+	key := op.Name
+	if op.Method == check.MethodPromptsGet {
+		key = op.String()
+	}
+	if _, dup := m[key]; dup {
+		return fmt.Errorf("%q: arguments for %s already given", name, op.Label())
+	}
+	m[key] = args
 	return nil
 }
 

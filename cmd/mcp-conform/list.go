@@ -124,7 +124,7 @@ func needsText(n check.Needs) string {
 		parts = append(parts, "crafted tokens from a mockas the server trusts (cooperative mode)")
 	}
 	if n&check.NeedsScopes != 0 {
-		parts = append(parts, "a scope requirement (--scope, or advertised by the server)")
+		parts = append(parts, "a scope requirement (--scope OPERATION=SCOPE, or learned by scope discovery in cooperative mode)")
 	}
 	if n&check.NeedsRateLimit != 0 {
 		parts = append(parts, "a declared rate limit (--rate-limit)")

@@ -32,6 +32,10 @@ var specVersions = []string{"auto", "2025-03-26", "2025-06-18", "2025-11-25", "2
 type runFlags struct {
 	url, mockasURL, serveMockas, specVersion string
 	scopes                                   scopeMap
+	toolArgs                                 toolArgsMap
+	toolArgsFile, writeScopes                string
+	discoverScopes                           bool
+	allowTools                               stringList
 	rateLimit                                rateLimitFlag
 	strict                                   bool
 	progress, verbose                        bool
@@ -60,7 +64,13 @@ Modes:
 	fs.StringVar(&f.mockasURL, "mockas", "", "base `URL` of a running mockas the server trusts (its control plane mints tokens)")
 	fs.StringVar(&f.serveMockas, "serve-mockas", "", "start an in-process mockas on `ADDR` (host:port) with issuer http://ADDR for the run")
 	fs.StringVar(&f.specVersion, "spec-version", "auto", "MCP spec `version`: "+strings.Join(specVersions, "|"))
-	fs.Var(f.scopes, "scope", "declare that a tool needs a scope, as `TOOL=SCOPE` (repeatable)")
+	f.toolArgs = toolArgsMap{}
+	fs.Var(f.scopes, "scope", "declare that an operation needs a scope, as `OPERATION=SCOPE` (repeatable): TOOL=SCOPE,\nresources/read:URI=SCOPE, prompts/get:NAME=SCOPE, tools/list=SCOPE…")
+	fs.Var(f.toolArgs, "tool-args", "call a tool with these arguments instead of generated ones, as `TOOL=JSON` (repeatable;\nprompts/get:NAME=JSON for a prompt)")
+	fs.StringVar(&f.toolArgsFile, "tool-args-file", "", "read scope declarations and tool arguments from `FILE` (YAML or JSON; the format --write-scopes writes)")
+	fs.BoolVar(&f.discoverScopes, "discover-scopes", false, "learn which operation needs which scope even when some are declared (without --scope it runs anyway)")
+	fs.Var(&f.allowTools, "allow-tool", "let scope discovery call tool `NAME` although it is not annotated readOnlyHint: true (repeatable)")
+	fs.StringVar(&f.writeScopes, "write-scopes", "", "write the scope map (declared and learned) and the arguments used to `FILE`, for --tool-args-file")
 	fs.Var(&f.rateLimit, "rate-limit", "declared rate limit per client, as `N/DURATION` (e.g. 5/1s)")
 	fs.BoolVar(&f.strict, "strict", false, "treat warnings (SHOULD violations, stale baseline entries) as failures")
 	fs.BoolVar(&f.verbose, "verbose", false, "show every check's whole detail, the steps it took and its HTTP exchanges")
@@ -86,6 +96,8 @@ Examples:
   mcp-conform run --url http://127.0.0.1:8080/mcp
   mcp-conform run --url http://127.0.0.1:8080/mcp --serve-mockas 127.0.0.1:9000 \
       --scope weather=mcp:tools:weather --rate-limit 5/1s --json report.json
+  mcp-conform run --url http://127.0.0.1:8080/mcp --serve-mockas 127.0.0.1:9000 \
+      --tool-args weather='{"city":"Paris"}' --write-scopes scopes.yaml
   MCP_TOKEN=… mcp-conform run --url https://mcp.example.com/mcp --token-env MCP_TOKEN`
 	return fs
 }
@@ -297,16 +309,26 @@ func (f *runFlags) build(getenv func(string) string) (conformance.Target, confor
 		return t, o, fmt.Errorf("--health %q: want a path on the target's origin, starting with /", f.healthPath)
 	}
 	t = conformance.Target{
-		URL:         f.url,
-		MockASURL:   strings.TrimRight(f.mockasURL, "/"),
-		SpecVersion: f.specVersion,
-		Scopes:      map[string]string(f.scopes),
-		RateLimit:   f.rateLimit.limit,
-		Timeout:     f.timeout,
-		HealthPath:  f.healthPath,
+		URL:            f.url,
+		MockASURL:      strings.TrimRight(f.mockasURL, "/"),
+		SpecVersion:    f.specVersion,
+		Scopes:         map[string]string(f.scopes),
+		ToolArgs:       map[string]map[string]any(f.toolArgs),
+		DiscoverScopes: f.discoverScopes,
+		AllowTools:     []string(f.allowTools),
+		RateLimit:      f.rateLimit.limit,
+		Timeout:        f.timeout,
+		HealthPath:     f.healthPath,
 	}
 	if f.serveMockas != "" {
 		t.MockASURL = "http://" + f.serveMockas
+	}
+	if f.toolArgsFile != "" {
+		d, err := conformance.LoadDeclarations(f.toolArgsFile)
+		if err != nil {
+			return t, o, fmt.Errorf("--tool-args-file: %w", err)
+		}
+		t.Scopes, t.ToolArgs = d.Merge(t.Scopes, t.ToolArgs)
 	}
 	if f.tokenEnv != "" {
 		tok := strings.TrimSpace(getenv(f.tokenEnv))
@@ -495,13 +517,12 @@ func (f *runFlags) writeReports(r *conformance.Report, stdout io.Writer) error {
 		"--html":  r.WriteHTML,
 		"--sarif": func(w io.Writer) error { return r.WriteSARIF(w, f.sarifOptions()) },
 	}
-	files := append(f.reportFiles(), reportFile{"--write-baseline", f.writeBaseline})
+	writers["--write-baseline"] = conformance.BaselineFrom(r).Write
+	writers["--write-scopes"] = r.WriteScopes
+	files := append(f.reportFiles(), reportFile{"--write-baseline", f.writeBaseline}, reportFile{"--write-scopes", f.writeScopes})
 	var errs []error
 	for _, file := range files {
 		write := writers[file.flag]
-		if file.flag == "--write-baseline" {
-			write = conformance.BaselineFrom(r).Write
-		}
 		switch file.path {
 		case "":
 			continue

@@ -18,6 +18,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/fixtures"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -86,9 +87,9 @@ func TestRun_correctFixture(t *testing.T) {
 	e := newFixture(t, fixtures.Broken{})
 	dir := t.TempDir()
 	jsonPath, junitPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
-	sarifPath := filepath.Join(dir, "r.sarif")
+	sarifPath, scopesPath := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "scopes.yaml")
 	args := e.cooperativeArgs("--json", jsonPath, "--junit", junitPath, "--html", htmlPath,
-		"--sarif", sarifPath, "--sarif-location", ".github/workflows/ci.yml")
+		"--sarif", sarifPath, "--sarif-location", ".github/workflows/ci.yml", "--discover-scopes", "--write-scopes", scopesPath)
 	r := runBinary(t, nil, args...)
 	wantCode(t, r, exitOK, args...)
 	if want := "mode: cooperative (mockas " + e.as.URL + ")\n"; !strings.HasPrefix(r.stdout, want) {
@@ -119,6 +120,24 @@ func TestRun_correctFixture(t *testing.T) {
 			t.Errorf("report %s not written: %v", p, err)
 		}
 	}
+	// The scope map: declared weather, learned the rest; written for the next run.
+	for _, want := range []string{"Scope map", "tools/call:weather → mcp:tools:weather (declared)",
+		"resources/read:mcp-conform://customers/acme/profile → mcp:resources:customer-data:read (learned)",
+		"Operations called", `tools/call:weather {"city":"Paris","units":"metric"} (supplied`} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("console output lacks %q:\n%s", want, tail(r.stdout))
+		}
+	}
+	decl, err := conformance.LoadDeclarations(scopesPath)
+	if err != nil {
+		t.Fatalf("--write-scopes output does not load as --tool-args-file: %v", err)
+	}
+	if got := decl.Scopes["prompts/get:risk-assessment"]; got != "mcp:exec:workflows:risk-assessment" {
+		t.Errorf("written scopes %v lack the learned prompt scope", decl.Scopes)
+	}
+	if got := decl.Arguments["weather"]["city"]; got != "Paris" {
+		t.Errorf("written arguments %v lack weather's", decl.Arguments)
+	}
 
 	data, err := os.ReadFile(jsonPath)
 	if err != nil {
@@ -128,7 +147,7 @@ func TestRun_correctFixture(t *testing.T) {
 	if err := json.Unmarshal(data, &doc); err != nil {
 		t.Fatalf("JSON report: %v", err)
 	}
-	wantTop := []string{"duration_ms", "results", "spec_version", "started_at", "summary", "target", "tool", "version"}
+	wantTop := []string{"calls", "duration_ms", "results", "scope_map", "spec_version", "started_at", "summary", "target", "tool", "version"}
 	if diff := cmp.Diff(wantTop, sortedKeys(doc)); diff != "" {
 		t.Errorf("JSON report top-level keys (-want +got):\n%s", diff)
 	}

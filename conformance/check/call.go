@@ -18,6 +18,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // JSON-RPC error codes the suite interprets.
@@ -234,7 +236,7 @@ func (c *C) SkipArgumentError(op Operation, resp *Response) {
 	if !ok {
 		return
 	}
-	text = redactText(text, c.secretsSnapshot())
+	text = safe.Redact(text, c.run.secretList())
 	switch op.Method {
 	case MethodToolsCall:
 		if strings.Contains(strings.ToLower(text), "unknown tool") {
@@ -262,7 +264,7 @@ func (r *Run) logCall(checkID string, op Operation, args Arguments, status int) 
 	text := ""
 	if args.Values != nil {
 		if b, err := json.Marshal(args.Values); err == nil {
-			text = redactText(string(b), nil)
+			text = safe.Redact(string(b), r.secretList())
 		}
 	}
 	r.callMu.Lock()
