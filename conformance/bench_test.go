@@ -14,6 +14,51 @@ import (
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
+// BenchmarkFullRunDiscovery measures a full run with scope discovery instead of
+// declarations (issue 7 target: under 1 s against a local server): no --scope, so the run
+// reads the server's tools, resources and prompts, learns which operation needs which scope
+// with a no-scope token, and RS-51..54 judge every learned operation.
+func BenchmarkFullRunDiscovery(b *testing.B) {
+	as := mockas.NewServer()
+	defer as.Close()
+	limit := 20
+	for b.Loop() {
+		b.StopTimer()
+		srv, err := fixtures.NewServer(fixtures.Options{
+			Issuer:    as.Issuer(),
+			RateLimit: &fixtures.RateLimit{Requests: limit, Per: time.Second},
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		target := conformance.Target{
+			URL:       srv.MCPURL(),
+			MockAS:    as,
+			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
+		}
+		b.StartTimer()
+		rep, err := conformance.Execute(context.Background(), target, conformance.Options{})
+		b.StopTimer()
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Summary.Fail != 0 {
+			b.Fatalf("the correct server failed %d checks", rep.Summary.Fail)
+		}
+		learned := 0
+		for _, e := range rep.ScopeMap {
+			if e.Source == check.SourceLearned && len(e.Scopes) > 0 {
+				learned++
+			}
+		}
+		if learned < 3 {
+			b.Fatalf("discovery learned %d scoped operations, want the 3 of the reference server: %+v", learned, rep.ScopeMap)
+		}
+		srv.Close()
+		b.StartTimer()
+	}
+}
+
 // BenchmarkFullRun measures one full run of every check (Execute, the concurrent driver the
 // Ginkgo driver also schedules on) against the correct reference server, with a scope and a
 // rate limit of 20 requests per second declared. Each iteration gets a fresh server, outside
@@ -35,7 +80,6 @@ func BenchmarkFullRun(b *testing.B) {
 			URL:       srv.MCPURL(),
 			MockAS:    as,
 			Scopes:    map[string]string{"weather": "mcp:tools:weather"},
-			ToolArgs:  map[string]map[string]any{"weather": {"city": "Paris", "units": "metric"}},
 			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
 		}
 		b.StartTimer()

@@ -49,13 +49,9 @@ func startTarget(t testing.TB, flaws ...fixtures.Flaw) Target {
 	}
 	t.Cleanup(srv.Close)
 	return Target{
-		URL:    srv.MCPURL(),
-		MockAS: as,
-		Scopes: map[string]string{"weather": "mcp:tools:weather", "admin": "mcp:admin"},
-		ToolArgs: map[string]map[string]any{
-			"weather": {"city": "Paris", "units": "metric"},
-			"admin":   {"action": "purge-cache", "account": map[string]any{"id": "0f8b5a6e-3c1e-4f6a-9a57-2f1d2f0c9b11"}, "reasons": []any{"test"}},
-		},
+		URL:       srv.MCPURL(),
+		MockAS:    as,
+		Scopes:    map[string]string{"weather": "mcp:tools:weather", "admin": "mcp:admin"},
 		RateLimit: &check.RateLimit{Requests: rateLimitRequests, Per: rateLimitPer},
 	}
 }

@@ -38,14 +38,14 @@ func newEnv(t *testing.T, tweak func(*fixtures.Options), flaws ...fixtures.Flaw)
 // config is the cooperative-mode run configuration for e, with the fixture's scoped tools declared.
 func (e *env) config() check.Config {
 	return check.Config{
-		URL:      e.Server.MCPURL(),
-		Minter:   check.LocalMinter(e.AS),
-		Scopes:   map[string]string{"weather": "mcp:tools:weather"},
-		ToolArgs: fixtureToolArgs(),
+		URL:    e.Server.MCPURL(),
+		Minter: check.LocalMinter(e.AS),
+		Scopes: map[string]string{"weather": "mcp:tools:weather"},
 	}
 }
 
-// fixtureToolArgs are arguments the fixture's typed tools accept.
+// fixtureToolArgs are arguments the fixture's typed tools accept, for the cases that prove
+// supplied arguments (--tool-args) replace generated ones.
 func fixtureToolArgs() map[string]map[string]any {
 	return map[string]map[string]any{
 		"weather": {"city": "Paris", "units": "metric"},
@@ -57,7 +57,7 @@ func fixtureToolArgs() map[string]map[string]any {
 // run executes the check id against e with cfg (modify before calling) and returns its result.
 func run(t *testing.T, cfg check.Config, id string) check.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
 	r, err := check.NewRun(ctx, cfg)
 	if err != nil {

@@ -19,8 +19,9 @@ func TestScope_Verdicts(t *testing.T) {
 	declareReport := func(c *check.Config) {
 		c.Scopes = map[string]string{"report": "mcp:tools:weather mcp:admin"}
 	}
-	undeclared := func(c *check.Config) { c.Scopes, c.ToolArgs = nil, fixtureToolArgs() }
+	undeclared := func(c *check.Config) { c.Scopes = nil }
 	declareOps := func(c *check.Config) {
+		c.ToolArgs = fixtureToolArgs() // supplied arguments replace the generated ones
 		c.Scopes = map[string]string{
 			"weather": "mcp:tools:weather",
 			"resources/read:mcp-conform://customers/acme/profile": "mcp:resources:customer-data:read",
@@ -28,6 +29,11 @@ func TestScope_Verdicts(t *testing.T) {
 		}
 	}
 	anonymous := func(c *check.Config) { c.Scopes, c.Minter = nil, nil }
+	badArgs := func(c *check.Config) { c.ToolArgs = map[string]map[string]any{"weather": {"city": "Paris"}} }
+	unknownTool := func(c *check.Config) {
+		c.Scopes = map[string]string{"forecast": "mcp:tools:weather"}
+		c.ToolArgs = map[string]map[string]any{"forecast": {}}
+	}
 	v0728 := func(c *check.Config) { c.SpecVersion = "2026-07-28" }
 	advertiseWildcard := func(o *fixtures.Options) {
 		o.ScopesSupported = []string{"mcp:admin", "mcp:tools:*", "mcp:tools:weather"}
@@ -51,6 +57,9 @@ func TestScope_Verdicts(t *testing.T) {
 		// advertised scope, and RS-51 warns on it.
 		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawInsufficientScopeInBand}, want: warn, detail: "in-band"},
 		{id: "RS-51", cfg: anonymous, want: skip, detail: "cooperative mode"},
+		// An argument error is not an authorization verdict (the server validates like go-sdk).
+		{id: "RS-51", cfg: badArgs, want: skip, detail: `the server rejected the arguments supplied for weather: validating "arguments": validating root: required: missing properties: ["units"]; pass --tool-args weather=JSON`},
+		{id: "RS-51", cfg: unknownTool, want: skip, detail: `the server does not know tool "forecast"`},
 		{id: "RS-52", cfg: undeclared, want: pass},
 		{id: "RS-53", cfg: undeclared, want: pass},
 		{id: "RS-52", want: pass},

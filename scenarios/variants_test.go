@@ -86,10 +86,9 @@ func startVariant(t *testing.T, v serverVariant) check.Config {
 	ts.Start()
 	t.Cleanup(ts.Close)
 	cfg := check.Config{
-		URL:      base + path,
-		Minter:   check.LocalMinter(as),
-		Scopes:   map[string]string{"weather": "mcp:tools:weather"},
-		ToolArgs: fixtureToolArgs(),
+		URL:    base + path,
+		Minter: check.LocalMinter(as),
+		Scopes: map[string]string{"weather": "mcp:tools:weather"},
 	}
 	if v.url != nil {
 		cfg.URL = v.url(base)

@@ -34,7 +34,6 @@ import (
 const (
 	demoScope     = "weather=mcp:tools:weather"
 	demoRateLimit = "20/1s"
-	demoToolArgs  = `weather={"city":"Paris","units":"metric"}`
 )
 
 // demoOutcome is what one demo server was expected to show and showed.
@@ -176,7 +175,6 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 		"--mockas", as.URL,
 		"--scope", demoScope,
 		"--discover-scopes",
-		"--tool-args", demoToolArgs,
 		"--rate-limit", demoRateLimit,
 		"--json", jsonPath)
 	cmd.Stdout = stdout

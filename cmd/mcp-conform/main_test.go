@@ -125,7 +125,7 @@ func startFixture(t *testing.T, issuer string, b fixtures.Broken) *fixtures.Serv
 // cooperativeArgs are the run arguments the demo uses against e, plus extra.
 func (e fixtureEnv) cooperativeArgs(extra ...string) []string {
 	args := []string{"run", "--url", e.srv.MCPURL(), "--mockas", e.as.URL,
-		"--scope", demoScope, "--tool-args", demoToolArgs, "--rate-limit", demoRateLimit}
+		"--scope", demoScope, "--rate-limit", demoRateLimit}
 	return append(args, extra...)
 }
 

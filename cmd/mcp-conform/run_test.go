@@ -89,7 +89,8 @@ func TestRun_correctFixture(t *testing.T) {
 	jsonPath, junitPath, htmlPath := filepath.Join(dir, "r.json"), filepath.Join(dir, "r.xml"), filepath.Join(dir, "r.html")
 	sarifPath, scopesPath := filepath.Join(dir, "r.sarif"), filepath.Join(dir, "scopes.yaml")
 	args := e.cooperativeArgs("--json", jsonPath, "--junit", junitPath, "--html", htmlPath,
-		"--sarif", sarifPath, "--sarif-location", ".github/workflows/ci.yml", "--discover-scopes", "--write-scopes", scopesPath)
+		"--sarif", sarifPath, "--sarif-location", ".github/workflows/ci.yml", "--discover-scopes", "--write-scopes", scopesPath,
+		"--tool-args", `weather={"city":"Paris","units":"metric"}`)
 	r := runBinary(t, nil, args...)
 	wantCode(t, r, exitOK, args...)
 	if want := "mode: cooperative (mockas " + e.as.URL + ")\n"; !strings.HasPrefix(r.stdout, want) {

@@ -48,6 +48,7 @@ type C struct {
 	sawBaseline  bool
 	sawDiscovery bool
 	cleanups     []func(ctx context.Context) // run when the check ends (session DELETEs)
+	sessions     map[string]*Session         // by token: the session Call uses
 
 	allow *allowance // own request allowance (AllowRequests); guarded by run.mu
 }

@@ -75,17 +75,45 @@ type Arguments struct {
 	Source string         // "supplied" (--tool-args), "generated" (from the schema), "none"
 }
 
-// Call performs op with token inside a fresh session bound to the token (stateless for
-// 2026-07-28), with the arguments the run resolves for op, and returns the answer. The
-// session is closed when the check ends. A refused initialize ends the check as skipped.
+// Call performs op with token inside an initialized session bound to the token (one per
+// token and check; stateless for 2026-07-28), with the arguments the run resolves for op,
+// and returns the answer. Sessions are closed when the check ends. A refused initialize
+// ends the check as skipped.
 func (c *C) Call(ctx context.Context, token string, op Operation) *Response {
 	args := c.arguments(ctx, op)
-	s := c.Initialize(ctx, token)
+	s := c.session(ctx, token, false)
 	req := c.SessionRequest(s, op.Method, op.params(args.Values))
 	req.Authorization = Bearer(token)
 	resp := c.Do(ctx, req)
+	if resp.Status == http.StatusNotFound && s.ID != "" {
+		// Transports §2.5: a session the server ended is answered 404, and "the client MUST
+		// start a new session by sending a new InitializeRequest".
+		s = c.session(ctx, token, true)
+		req = c.SessionRequest(s, op.Method, op.params(args.Values))
+		req.Authorization = Bearer(token)
+		resp = c.Do(ctx, req)
+	}
 	c.run.logCall(c.ID(), op, args, resp.Status)
 	return resp
+}
+
+// session returns this check's session for token, initializing one on first use (or when
+// fresh is set): every call a check makes with one token shares that token's session.
+func (c *C) session(ctx context.Context, token string, fresh bool) *Session {
+	c.mu.Lock()
+	s, ok := c.sessions[token]
+	c.mu.Unlock()
+	if ok && !fresh {
+		return s
+	}
+	s = c.Initialize(ctx, token)
+	c.mu.Lock()
+	if c.sessions == nil {
+		c.sessions = map[string]*Session{}
+	}
+	c.sessions[token] = s
+	c.mu.Unlock()
+	return s
 }
 
 // params builds the JSON-RPC params of op.
@@ -114,6 +142,7 @@ func (o Operation) params(args map[string]any) map[string]any {
 // suite cannot build ends the check as skipped, naming the fix.
 func (c *C) arguments(ctx context.Context, op Operation) Arguments {
 	if v, ok := c.run.cfg.ToolArgs[op.String()]; ok {
+		c.checkSuppliedArguments(ctx, op, v)
 		return Arguments{Values: v, Source: "supplied"}
 	}
 	switch op.Method {
@@ -237,14 +266,18 @@ func (c *C) SkipArgumentError(op Operation, resp *Response) {
 		return
 	}
 	text = safe.Redact(text, c.run.secretList())
+	how := "generated"
+	if _, ok := c.run.cfg.ToolArgs[op.String()]; ok {
+		how = "supplied"
+	}
 	switch op.Method {
 	case MethodToolsCall:
 		if strings.Contains(strings.ToLower(text), "unknown tool") {
 			c.Skip("the server does not know %s: %s; check the --scope declaration", op.Label(), text)
 		}
-		c.Skip("the server rejected the arguments generated for %s: %s; pass --tool-args %s=JSON", op.Name, text, op.Name)
+		c.Skip("the server rejected the arguments %s for %s: %s; pass --tool-args %s=JSON", how, op.Name, text, op.Name)
 	case MethodPromptsGet:
-		c.Skip("the server rejected the arguments generated for %s: %s; pass --tool-args %s=JSON", op.Label(), text, op.String())
+		c.Skip("the server rejected the arguments %s for %s: %s; pass --tool-args %s=JSON", how, op.Label(), text, op.String())
 	default:
 		c.Skip("the server refused %s as invalid: %s; check the --scope declaration", op.Label(), text)
 	}

@@ -190,7 +190,18 @@ func TestTokens_cooperative(t *testing.T) {
 	if !sawSession {
 		t.Error("Call did not send the session and version headers with the token")
 	}
-	if diff := cmp.Diff([]OperationCall{{Operation: "tools/call:echo", Arguments: `{"text":"hi"}`, Source: "supplied", Count: 1, Checks: []string{"T-MUST"}}}, run.Calls()); diff != "" {
+	var closed bool
+	for _, ex := range res.Exchanges {
+		closed = closed || (strings.HasPrefix(ex.Request, "DELETE ") && strings.Contains(ex.Request, "Mcp-Session-Id: "))
+	}
+	if !closed {
+		t.Error("the session Call opened was not closed with DELETE when the check ended")
+	}
+	if diff := cmp.Diff([]OperationCall{
+		{Operation: "tools/list", Source: "none", Count: 1, Checks: []string{"catalog"}},
+		{Operation: "resources/list", Source: "none", Count: 1, Checks: []string{"catalog"}},
+		{Operation: "prompts/list", Source: "none", Count: 1, Checks: []string{"catalog"}},
+		{Operation: "tools/call:echo", Arguments: `{"text":"hi"}`, Source: "supplied", Count: 1, Checks: []string{"T-MUST"}}}, run.Calls()); diff != "" {
 		t.Errorf("Calls() (-want +got):\n%s", diff)
 	}
 }
