@@ -29,6 +29,7 @@ func TestScope_Verdicts(t *testing.T) {
 		}
 	}
 	anonymous := func(c *check.Config) { c.Scopes, c.Minter = nil, nil }
+	stateful := func(o *fixtures.Options) { o.Stateful = true }
 	badArgs := func(c *check.Config) { c.ToolArgs = map[string]map[string]any{"weather": {"city": "Paris"}} }
 	unknownTool := func(c *check.Config) {
 		c.Scopes = map[string]string{"forecast": "mcp:tools:weather"}
@@ -60,6 +61,10 @@ func TestScope_Verdicts(t *testing.T) {
 		// An argument error is not an authorization verdict (the server validates like go-sdk).
 		{id: "RS-51", cfg: badArgs, want: skip, detail: `the server rejected the arguments supplied for weather: validating "arguments": validating root: required: missing properties: ["units"]; pass --tool-args weather=JSON`},
 		{id: "RS-51", cfg: unknownTool, want: skip, detail: `the server does not know tool "forecast"`},
+		// A stateful server (TypeScript SDK style: 400 without Mcp-Session-Id): every call is
+		// made inside a session, so discovery and the checks still reach verdicts.
+		{id: "RS-51", tweak: stateful, cfg: undeclared, want: pass, detail: "resources/read:mcp-conform://customers/acme/profile (learned"},
+		{id: "RS-51", tweak: stateful, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, cfg: declareOps, want: fail},
 		{id: "RS-52", cfg: undeclared, want: pass},
 		{id: "RS-53", cfg: undeclared, want: pass},
 		{id: "RS-52", want: pass},

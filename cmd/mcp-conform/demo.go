@@ -44,6 +44,7 @@ type demoOutcome struct {
 	fails      []string // observed FAILs
 	warns      []string // observed WARNs
 	missing    []string // expected but not observed (warns are marked "(warn)")
+	scopeMap   []string // the run's scope map, one "operation → scopes (source)" per line
 	err        error    // the run itself went wrong
 }
 
@@ -141,6 +142,12 @@ every broken server shows (at least) its expected FAILs and WARNs; 1 otherwise.`
 		c.errorf("demo: interrupted")
 		return exitFail
 	}
+	if !*full && len(outcomes) > 0 && len(outcomes[0].scopeMap) > 0 {
+		fmt.Fprintf(c.stdout, "\nScope map of the correct server (weather declared, the rest learned by --discover-scopes):\n")
+		for _, l := range outcomes[0].scopeMap {
+			fmt.Fprintf(c.stdout, "  %s\n", l)
+		}
+	}
 	if *full {
 		fmt.Fprintf(c.stdout, "\n=== demo summary\n\n")
 		table.header()
@@ -195,6 +202,7 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 		o.err = err
 		return o
 	}
+	o.scopeMap = readScopeMap(jsonPath)
 	for id, status := range statuses {
 		switch status {
 		case "fail":
@@ -216,6 +224,39 @@ func demoServer(ctx context.Context, exe string, as *mockas.Server, s fixtures.B
 		}
 	}
 	return o
+}
+
+// readScopeMap reads the scope_map of a JSON report as lines: the operations needing a
+// scope, then how many need none (nil when absent).
+func readScopeMap(path string) []string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil
+	}
+	var report struct {
+		ScopeMap []struct {
+			Operation string   `json:"operation"`
+			Scopes    []string `json:"scopes"`
+			Source    string   `json:"source"`
+		} `json:"scope_map"`
+	}
+	if json.Unmarshal(data, &report) != nil {
+		return nil
+	}
+	var out, free []string
+	for _, e := range report.ScopeMap {
+		switch {
+		case e.Operation == "":
+		case len(e.Scopes) == 0:
+			free = append(free, oneLine(e.Operation))
+		default:
+			out = append(out, fmt.Sprintf("%s → %s (%s)", oneLine(e.Operation), oneLine(strings.Join(e.Scopes, " ")), e.Source))
+		}
+	}
+	if len(free) > 0 {
+		out = append(out, fmt.Sprintf("%d more operations served to a token with no scopes", len(free)))
+	}
+	return out
 }
 
 // readStatuses reads the status of every check from a JSON report (its "results" array of

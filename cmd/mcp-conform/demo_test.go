@@ -52,6 +52,12 @@ func TestDemo(t *testing.T) {
 	if strings.Contains(r.stdout, "\x1b[") {
 		t.Error("colour in output that is not a terminal")
 	}
+	for _, want := range []string{"Scope map of the correct server", "tools/call:weather → mcp:tools:weather (declared)",
+		"prompts/get:risk-assessment → mcp:exec:workflows:risk-assessment (learned)"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("the demo does not show the discovered scope map (%q):\n%s", want, r.stdout)
+		}
+	}
 	if !strings.Contains(r.stdout, "demo passed") {
 		t.Errorf("no final verdict line:\n%s", tail(r.stdout))
 	}
