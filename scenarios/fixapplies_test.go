@@ -63,6 +63,8 @@ var notYetApplied = map[fixtures.Flaw]string{
 	fixtures.FlawScopeUnchecked:                      "scope enforcement needs the tool table inside the fixture",
 	fixtures.FlawInsufficientScopeInBand:             "scope enforcement needs the tool table inside the fixture",
 	fixtures.FlawInsufficientScope401:                "scope enforcement needs the tool table inside the fixture",
+	fixtures.FlawResourceScopeUnchecked:              "scope enforcement needs the resource table inside the fixture",
+	fixtures.FlawScopeToolsOnly:                      "scope enforcement needs the resource and prompt tables inside the fixture",
 	fixtures.FlawInsufficientScopeNoErrorParam:       "scope challenge built inside the fixture",
 	fixtures.FlawInsufficientScopeNoScopeParam:       "scope challenge built inside the fixture",
 	fixtures.FlawInsufficientScopeNoResourceMetadata: "scope challenge built inside the fixture",
