@@ -32,8 +32,8 @@ const hostileBytes = "\x1b[2J\x1b[H\rPASS  RS-99  forged\x1b]0;pwned\x07 \u202et
 // error_description and the body, surrounded by terminal escapes.
 func echoTarget(t *testing.T) *httptest.Server {
 	t.Helper()
-	var srv *httptest.Server
-	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		base := "http://" + r.Host // not srv.URL: the handler must not read the variable being assigned
 		echo := r.Header.Get("Authorization") + " " + r.Header.Get("X-Gateway-Key") + " " + r.URL.RawQuery
 		w.Header().Set("X-Echo", strings.ToValidUTF8(strings.Map(func(c rune) rune {
 			if c < 0x20 {
@@ -44,14 +44,14 @@ func echoTarget(t *testing.T) *httptest.Server {
 		if strings.HasPrefix(r.URL.Path, "/.well-known/") {
 			w.Header().Set("Content-Type", "application/json")
 			_ = json.NewEncoder(w).Encode(map[string]any{
-				"resource": srv.URL + "/mcp", "authorization_servers": []string{srv.URL},
-				"issuer": srv.URL, "jwks_uri": srv.URL + "/jwks", "scopes_supported": []string{"mcp" + hostileBytes},
+				"resource": base + "/mcp", "authorization_servers": []string{base},
+				"issuer": base, "jwks_uri": base + "/jwks", "scopes_supported": []string{"mcp" + hostileBytes},
 				"echo": echo + hostileBytes,
 			})
 			return
 		}
 		w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata="%s/.well-known/oauth-protected-resource/mcp", error="invalid_token", error_description="rejected %s"`,
-			srv.URL, strings.ReplaceAll(echo, `"`, "")))
+			base, strings.ReplaceAll(echo, `"`, "")))
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusUnauthorized)
 		fmt.Fprintf(w, `{"error":"invalid_token","error_description":"rejected %s %s","seen":%q}`, echo, hostileBytes, echo)
