@@ -184,6 +184,9 @@ func executeRealServer(t *testing.T, run realServerRun) *conformance.Report {
 	s := r.Summary
 	t.Logf("%s, MCP %s: %d checks: %d pass, %d fail, %d warn, %d skip, %d info in %s",
 		run.name, r.SpecVersion, s.Total(), s.Pass, s.Fail, s.Warn, s.Skip, s.Info, r.Duration.Round(time.Millisecond))
+	for _, e := range r.ScopeMap {
+		t.Logf("  scope map: %s %v (%s) %s", e.Operation, e.Scopes, e.Source, e.Note)
+	}
 	got := map[string]check.Result{}
 	for _, res := range r.Results {
 		got[res.ID] = res

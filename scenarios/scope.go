@@ -15,6 +15,7 @@ package scenarios
 import (
 	"context"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 
@@ -72,9 +73,27 @@ func advertisedScopes(ctx context.Context, c *check.C) []string {
 }
 
 // lackingScopes is every other declared, learned or advertised scope, minus the
-// operation's needs and any scope implying one of them: a token with these is valid but
-// lacks what the operation needs.
+// operation's own needs and any scope implying one of them: a token with these is valid but
+// lacks what the operation needs. A base scope stays in the token: a need of the operation
+// that another operation needs on its own (e.g. mcp:access, which a middleware requires for
+// every request including initialize and tools/list, while get_weather needs mcp:access and
+// mcp:tools:weather) is held, so the refusal is about the operation's own scope and not the
+// base scope checked before it.
 func lackingScopes(ctx context.Context, c *check.C, t check.ScopedOperation, all []check.ScopedOperation) []string {
+	base := map[string]bool{}
+	for _, o := range all {
+		if len(o.Needs) < len(t.Needs) && isSubset(o.Needs, t.Needs) {
+			for _, n := range o.Needs {
+				base[n] = true
+			}
+		}
+	}
+	var own []string
+	for _, need := range t.Needs {
+		if !base[need] {
+			own = append(own, need)
+		}
+	}
 	cands := advertisedScopes(ctx, c)
 	for _, o := range all {
 		cands = append(cands, o.Needs...)
@@ -87,7 +106,7 @@ outer:
 			continue
 		}
 		seen[s] = true
-		for _, need := range t.Needs {
+		for _, need := range own {
 			if scopeCovers(s, need) {
 				continue outer
 			}
@@ -96,6 +115,16 @@ outer:
 	}
 	sort.Strings(out)
 	return out
+}
+
+// isSubset reports whether every scope of a is in b.
+func isSubset(a, b []string) bool {
+	for _, s := range a {
+		if !slices.Contains(b, s) {
+			return false
+		}
+	}
+	return len(a) > 0
 }
 
 // unionScopes returns a ∪ b, in order of first appearance.

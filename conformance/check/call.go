@@ -77,18 +77,25 @@ type Arguments struct {
 
 // Call performs op with token inside an initialized session bound to the token (one per
 // token and check; stateless for 2026-07-28), with the arguments the run resolves for op,
-// and returns the answer. Sessions are closed when the check ends. A refused initialize
-// ends the check as skipped.
+// and returns the answer. Sessions are closed when the check ends. An initialize refused
+// with 401 or 403 is returned as the answer (the operation itself is then not sent: a server
+// checking a base scope on every request refuses initialize first); any other refused
+// initialize ends the check as skipped.
 func (c *C) Call(ctx context.Context, token string, op Operation) *Response {
 	args := c.arguments(ctx, op)
-	s := c.session(ctx, token, false)
+	s, refused := c.session(ctx, token, false)
+	if refused != nil {
+		return refused
+	}
 	req := c.SessionRequest(s, op.Method, op.params(args.Values))
 	req.Authorization = Bearer(token)
 	resp := c.Do(ctx, req)
 	if resp.Status == http.StatusNotFound && s.ID != "" {
 		// Transports §2.5: a session the server ended is answered 404, and "the client MUST
 		// start a new session by sending a new InitializeRequest".
-		s = c.session(ctx, token, true)
+		if s, refused = c.session(ctx, token, true); refused != nil {
+			return refused
+		}
 		req = c.SessionRequest(s, op.Method, op.params(args.Values))
 		req.Authorization = Bearer(token)
 		resp = c.Do(ctx, req)
@@ -99,21 +106,24 @@ func (c *C) Call(ctx context.Context, token string, op Operation) *Response {
 
 // session returns this check's session for token, initializing one on first use (or when
 // fresh is set): every call a check makes with one token shares that token's session.
-func (c *C) session(ctx context.Context, token string, fresh bool) *Session {
+// An authorization refusal of initialize is returned as refused (and nothing is kept).
+func (c *C) session(ctx context.Context, token string, fresh bool) (s *Session, refused *Response) {
 	c.mu.Lock()
 	s, ok := c.sessions[token]
 	c.mu.Unlock()
 	if ok && !fresh {
-		return s
+		return s, nil
 	}
-	s = c.Initialize(ctx, token)
+	if s, refused = c.initialize(ctx, token); refused != nil {
+		return nil, refused
+	}
 	c.mu.Lock()
 	if c.sessions == nil {
 		c.sessions = map[string]*Session{}
 	}
 	c.sessions[token] = s
 	c.mu.Unlock()
-	return s
+	return s, nil
 }
 
 // params builds the JSON-RPC params of op.

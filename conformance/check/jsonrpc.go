@@ -242,13 +242,28 @@ type Session struct {
 // returns a Session with no ID. A refused initialize ends the check as skipped
 // (inconclusive): the positive control covers that failure.
 func (c *C) Initialize(ctx context.Context, token string) *Session {
+	s, refused := c.initialize(ctx, token)
+	if refused != nil {
+		c.Skip("inconclusive: initialize with a valid token was answered %s", refused)
+	}
+	return s
+}
+
+// initialize is Initialize, except that an authorization refusal (401 or 403) of the
+// initialize request is returned instead of ending the check: a server that requires a scope
+// for every request (a base scope checked by middleware) refuses initialize itself, and that
+// refusal is then the server's answer to the operation the check wanted to perform.
+func (c *C) initialize(ctx context.Context, token string) (*Session, *Response) {
 	if !usesInitialize(c.SpecVersion()) {
-		return &Session{Version: c.SpecVersion(), Token: token}
+		return &Session{Version: c.SpecVersion(), Token: token}, nil
 	}
 	c.addSecret(token)
 	req := c.MCPRequest("initialize", nil)
 	req.Authorization = Bearer(token)
 	resp := c.Do(ctx, req)
+	if resp.Status == http.StatusUnauthorized || resp.Status == http.StatusForbidden {
+		return nil, resp
+	}
 	if resp.Status/100 != 2 {
 		c.Skip("inconclusive: initialize with a valid token was answered %s", resp)
 	}
@@ -275,7 +290,7 @@ func (c *C) Initialize(ctx context.Context, token string) *Session {
 	} else if nr.Status/100 != 2 {
 		c.Note("notifications/initialized was answered %d", nr.Status)
 	}
-	return s
+	return s, nil
 }
 
 // SessionRequest builds a JSON-RPC POST inside an open session (session and version headers set,

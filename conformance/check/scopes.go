@@ -26,6 +26,7 @@ const (
 	maxDiscoveryOps       = 40 // operations tried
 	maxDiscoveryPerKind   = 10 // resources and prompts tried
 	maxDiscoveryScopeTies = 10 // advertised scopes tried one by one for a refusal naming none
+	maxStepUpRounds       = 4  // tokens minted while following insufficient_scope challenges
 )
 
 // Scope map sources.
@@ -170,13 +171,7 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 	c.SkipArgumentError(op, resp)
 	if ch, ok := resp.BearerChallenge(); ok && (resp.Status == 403 || resp.Status == 401) {
 		if scope, _ := ch.Param("scope"); strings.TrimSpace(scope) != "" {
-			need := strings.Fields(scope)
-			if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: need}), op)) {
-				e.Scopes = need
-				e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; a token holding exactly it was served", resp.Status, scope)
-				return
-			}
-			e.Note = fmt.Sprintf("not learned: a token with no scopes got %d naming scope=%q, but a token holding exactly it was refused too", resp.Status, scope)
+			c.stepUp(ctx, op, resp.Status, scope, e)
 			return
 		}
 	}
@@ -200,6 +195,88 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 		}
 	}
 	e.Note = fmt.Sprintf("not learned: a token with no scopes got %s naming no scope; no single advertised scope was enough", refusal)
+}
+
+// stepUp follows insufficient_scope challenges as a client does (MCP 2026-07-28 index §11.1.2:
+// the client requests the union of the scopes it holds and the challenged ones), so an
+// operation behind a base scope (e.g. mcp:access checked by middleware) and its own scope
+// (checked by the handler, challenged only once the base scope is held) is learned as both.
+// It stops after maxStepUpRounds tokens or when a refusal names no scope it does not hold.
+func (c *C) stepUp(ctx context.Context, op Operation, status int, scope string, e *ScopeEntry) {
+	held := strings.Fields(scope)
+	trail := []string{scope}
+	for round := 0; round < maxStepUpRounds; round++ {
+		resp := c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: append([]string{}, held...)}), op)
+		if Succeeded(resp) {
+			e.Scopes = held
+			if len(trail) == 1 {
+				e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; a token holding exactly it was served", status, scope)
+			} else {
+				e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; stepping up through %s, a token holding %q was served",
+					status, scope, strings.Join(quoteAll(trail[1:]), ", "), strings.Join(held, " "))
+			}
+			return
+		}
+		ch, ok := resp.BearerChallenge()
+		next, _ := ch.Param("scope")
+		grown := held
+		for _, s := range strings.Fields(next) {
+			if !slices.Contains(grown, s) {
+				grown = append(slices.Clip(grown), s)
+			}
+		}
+		if !ok || len(grown) == len(held) {
+			// The refusal names no scope the token lacks (an in-band refusal, or a 403
+			// repeating the held scopes): try the held scopes plus each advertised one.
+			for i, extra := range c.advertisedBeyond(ctx, held) {
+				if i == maxDiscoveryScopeTies {
+					break
+				}
+				with := append(slices.Clone(held), extra)
+				if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: with}), op)) {
+					e.Scopes = with
+					e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; a token holding %q was refused naming no further scope; one holding %q was served",
+						status, scope, strings.Join(held, " "), strings.Join(with, " "))
+					return
+				}
+			}
+			e.Note = fmt.Sprintf("not learned: a token with no scopes got %d naming scope=%q, but a token holding %q was refused too (%d) without naming a scope it lacks, and no single advertised scope more was enough",
+				status, scope, strings.Join(held, " "), resp.Status)
+			return
+		}
+		held = grown
+		trail = append(trail, next)
+	}
+	e.Note = fmt.Sprintf("not learned: still refused after %d step-up rounds (scope %q)", maxStepUpRounds, strings.Join(held, " "))
+}
+
+// advertisedBeyond lists the advertised scopes (challenge scope, PRM scopes_supported, declared
+// scopes) not in held, in order of first appearance.
+func (c *C) advertisedBeyond(ctx context.Context, held []string) []string {
+	cands := c.run.defaultScopes(ctx)
+	if list, ok := c.Discover(ctx).PRM["scopes_supported"].([]any); ok {
+		for _, v := range list {
+			if s, ok := v.(string); ok {
+				cands = append(cands, s)
+			}
+		}
+	}
+	var out []string
+	for _, s := range cands {
+		if !slices.Contains(held, s) && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// quoteAll quotes each string for a message.
+func quoteAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = fmt.Sprintf("scope=%q", s)
+	}
+	return out
 }
 
 // ScopedOperations returns the operations with a scope requirement this run checks:
