@@ -37,6 +37,7 @@ type Handler struct {
 	users     map[string]User
 	meta      metadataDocs // pre-encoded metadata documents
 	captured  captureRing  // has its own lock
+	signers   signGate     // RSA signatures in arrival order, one per CPU
 
 	// stateMu orders persisted changes with Reset and Close: a registration or key change
 	// holds it shared while it writes and installs, Reset and Close hold it exclusively.
@@ -91,6 +92,7 @@ func newHandler(cfg Config, syncFile func(*os.File) error) (*Handler, error) {
 		cfg: cfg, issuer: cfg.Issuer, base: strings.TrimSuffix(u.EscapedPath(), "/"),
 		mux: http.NewServeMux(), log: cfg.Logger,
 		static: map[string]Client{}, resources: map[string]Resource{}, users: map[string]User{},
+		signers: newSignGate(),
 	}
 	for _, c := range cfg.Clients {
 		h.static[c.ID] = c

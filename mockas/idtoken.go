@@ -39,7 +39,7 @@ func (h *Handler) idToken(clientID string, user User, iss, sid, nonce string, au
 	h.mu.Lock()
 	sk := h.keys.signer()
 	h.mu.Unlock()
-	return signWithKey(sk, c)
+	return h.signers.do(func() (string, error) { return signWithKey(sk, c) })
 }
 
 // atHash is OIDC Core §3.1.3.6: "Its value is the base64url encoding of the left-most half

@@ -118,7 +118,7 @@ func (h *Handler) accessToken(g grantInfo, now time.Time) (string, string, time.
 	h.mu.Lock()
 	sk := h.keys.signer()
 	h.mu.Unlock()
-	tok, err := signWithKey(sk, c)
+	tok, err := h.signers.do(func() (string, error) { return signWithKey(sk, c) })
 	if err != nil {
 		return "", "", 0, &Error{Code: CodeServerError, Description: err.Error(), Status: 500}
 	}

@@ -7,7 +7,8 @@
 # metadata, token endpoint, RS256 signing rate), then the abuse cases against mockas with its
 # resident memory, and stops what it started. Needs Go, Node 20+ and npm.
 #
-# Settings: CONC (default 8), DUR (per phase, default 3s), ROUNDS (default 2).
+# Settings: CONC (default 8), DUR (per phase, default 3s), ROUNDS (default 2), ONLY (load only
+# the endpoints whose name contains it: JWKS, metadata, token).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -31,9 +32,9 @@ ready() {
 "$work/mockas" --addr 127.0.0.1:0 --ephemeral --log-format json >"$work/mockas.out" 2>/dev/null &
 pids+=($!); mockas_pid=$!
 node "$root/scripts/bench/anchor.mjs" 0 >"$work/anchor.out" 2>&1 &
-pids+=($!)
+pids+=($!); anchor_pid=$!
 mockas_url=$(ready "$work/mockas.out")
 anchor_url=$(ready "$work/anchor.out" | sed 's#//localhost:#//127.0.0.1:#')
 
 "$work/loadgen" -mockas "$mockas_url" -anchor "$anchor_url" -c "${CONC:-8}" -d "${DUR:-3s}" \
-  -rounds "${ROUNDS:-2}" -abuse -mockas-pid "$mockas_pid"
+  -rounds "${ROUNDS:-2}" -abuse -mockas-pid "$mockas_pid" -anchor-pid "$anchor_pid" ${ONLY:+-only "$ONLY"}

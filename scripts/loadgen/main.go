@@ -33,6 +33,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 )
 
@@ -47,6 +48,11 @@ type result struct {
 	reqs, errs    int
 	rps           float64
 	p50, p99, max time.Duration
+	// all counts every completed request of the phase, warm-up included; serverCPU is the
+	// server process's CPU time over the same phase (0 without its pid) and selfCPU the load
+	// generator's.
+	all                int
+	serverCPU, selfCPU time.Duration
 }
 
 func main() {
@@ -56,7 +62,9 @@ func main() {
 	dur := flag.Duration("d", 3*time.Second, "duration of each phase")
 	rounds := flag.Int("rounds", 2, "rounds; each round loads every endpoint of both servers in turn")
 	abuse := flag.Bool("abuse", false, "then send the abuse cases to mockas and report its VmRSS")
-	pid := flag.Int("mockas-pid", 0, "mockas process id, for -abuse (Linux /proc)")
+	pid := flag.Int("mockas-pid", 0, "mockas process id, for -abuse and CPU accounting (Linux /proc)")
+	anchorPid := flag.Int("anchor-pid", 0, "anchor process id, for CPU accounting (Linux /proc)")
+	only := flag.String("only", "", "load only the endpoints whose name contains this (JWKS, metadata, token)")
 	flag.Parse()
 	if *mockasURL == "" {
 		// Only cmd/ may set an exit code (policy_test.go); the script always passes -mockas.
@@ -79,14 +87,19 @@ func main() {
 	}
 	res := map[string][]result{}
 	var signRates []float64
+	var signCPUs []time.Duration
 	for r := range *rounds {
 		for _, p := range pairs {
-			res[p.name+"/mockas"] = append(res[p.name+"/mockas"], load(p.mockas, *conc, *dur))
+			if !strings.Contains(p.name, *only) {
+				continue
+			}
+			res[p.name+"/mockas"] = append(res[p.name+"/mockas"], load(p.mockas, *conc, *dur, *pid))
 			if *anchorURL != "" {
-				res[p.name+"/anchor"] = append(res[p.name+"/anchor"], load(p.anchor, *conc, *dur))
+				res[p.name+"/anchor"] = append(res[p.name+"/anchor"], load(p.anchor, *conc, *dur, *anchorPid))
 			}
 		}
-		signRates = append(signRates, signRate(*dur))
+		rate, cpu := signRate(*dur)
+		signRates, signCPUs = append(signRates, rate), append(signCPUs, cpu)
 		fmt.Fprintf(os.Stderr, "loadgen: round %d of %d done\n", r+1, *rounds)
 	}
 
@@ -129,13 +142,38 @@ func main() {
 		tr = append(tr, fmt.Sprintf("%.0f/%.0f = %.0f%%", tok[i].rps, signRates[i], 100*tok[i].rps/signRates[i]))
 	}
 	fmt.Printf("* mockas tokens/s over raw RS256 signatures/s on %d goroutines, per round: %s\n", runtime.GOMAXPROCS(0), strings.Join(tr, ", "))
+	// The ratio above shares the machine with this load generator, which needs CPU too. The
+	// ratio below is the token path's own efficiency: CPU time of one raw signature over the
+	// CPU time mockas spent per token (parsing, authentication, claims, signing, response,
+	// capture, logging, net/http), from /proc/PID/stat over the same phases.
+	if *pid != 0 {
+		var eff []string
+		for i := range tok {
+			if tok[i].all == 0 || tok[i].serverCPU == 0 {
+				continue
+			}
+			per := tok[i].serverCPU / time.Duration(tok[i].all)
+			eff = append(eff, fmt.Sprintf("%s / %s = %.0f%% (load generator: %.0f%% of %d CPUs)", ms(signCPUs[i]), ms(per),
+				100*float64(signCPUs[i])/float64(per), 100*tok[i].selfCPU.Seconds()/dur.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU()))
+		}
+		fmt.Printf("* CPU per raw RS256 signature over mockas CPU per token, per round: %s\n", strings.Join(eff, ", "))
+	}
+	if *anchorPid != 0 {
+		var per []string
+		for _, r := range res[pairs[2].name+"/anchor"] {
+			if r.all > 0 && r.serverCPU > 0 {
+				per = append(per, ms(r.serverCPU/time.Duration(r.all)))
+			}
+		}
+		fmt.Printf("* anchor CPU per token, per round: %s\n", strings.Join(per, ", "))
+	}
 	if *abuse {
 		abuseCases(*mockasURL, *pid)
 	}
 }
 
 // load runs conc workers against t for d and measures throughput and latency.
-func load(t target, conc int, d time.Duration) result {
+func load(t target, conc int, d time.Duration, pid int) result {
 	tr := &http.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
@@ -144,8 +182,9 @@ func load(t target, conc int, d time.Duration) result {
 	warm := time.Now().Add(d / 10) // the first tenth warms connections up and is not counted
 	var mu sync.Mutex
 	var lat []time.Duration
-	var errs atomic.Int64
+	var errs, all atomic.Int64
 	var wg sync.WaitGroup
+	server0, self0 := cpuTime(pid), selfCPU()
 	for range conc {
 		wg.Go(func() {
 			mine := make([]time.Duration, 0, 4096)
@@ -154,6 +193,9 @@ func load(t target, conc int, d time.Duration) result {
 				err := do(ctx, client, t)
 				if ctx.Err() != nil {
 					break
+				}
+				if err == nil {
+					all.Add(1)
 				}
 				if start.Before(warm) {
 					continue
@@ -171,7 +213,10 @@ func load(t target, conc int, d time.Duration) result {
 	}
 	wg.Wait()
 	slices.Sort(lat)
-	r := result{reqs: len(lat), errs: int(errs.Load())}
+	r := result{reqs: len(lat), errs: int(errs.Load()), all: int(all.Load()), selfCPU: selfCPU() - self0}
+	if pid != 0 {
+		r.serverCPU = cpuTime(pid) - server0
+	}
 	if len(lat) > 0 {
 		r.rps = float64(len(lat)) / (d - d/10).Seconds()
 		r.p50, r.p99, r.max = lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1]
@@ -210,8 +255,9 @@ func do(ctx context.Context, c *http.Client, t target) error {
 }
 
 // signRate is RS256 signatures per second on GOMAXPROCS goroutines (2048-bit key with
-// precomputed CRT values, as mockas signs), over a typical access token's signing input.
-func signRate(d time.Duration) float64 {
+// precomputed CRT values, as mockas signs), over a typical access token's signing input, and
+// the CPU time one signature took.
+func signRate(d time.Duration) (float64, time.Duration) {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		panic(err)
@@ -220,6 +266,7 @@ func signRate(d time.Duration) float64 {
 	input := []byte(base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"snk_10000000000000001","typ":"JWT"}`)) + "." +
 		base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"http://127.0.0.1:9501","aud":["res_10000000000000001"],"sub":"skc_10000000000000001","client_id":"skc_10000000000000001","jti":"tkn_10000000000000001","iat":1767225600,"nbf":1767225600,"exp":1767229200,"scope":"mcp:tools:weather","scopes":["mcp:tools:weather"],"oid":"org_10000000000000001"}`)))
 	var n atomic.Int64
+	cpu0 := selfCPU()
 	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
@@ -234,7 +281,40 @@ func signRate(d time.Duration) float64 {
 		})
 	}
 	wg.Wait()
-	return float64(n.Load()) / d.Seconds()
+	return float64(n.Load()) / d.Seconds(), (selfCPU() - cpu0) / time.Duration(max(n.Load(), 1))
+}
+
+// cpuTime is the user+system CPU time of process pid (Linux /proc/PID/stat, fields 14 and 15,
+// in clock ticks of 1/100 s); 0 when pid is 0 or unreadable.
+func cpuTime(pid int) time.Duration {
+	if pid == 0 {
+		return 0
+	}
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0
+	}
+	// The command name (field 2) is in parentheses and may hold spaces: split after it.
+	_, rest, ok := strings.Cut(string(b), ") ")
+	if !ok {
+		return 0
+	}
+	f := strings.Fields(rest) // f[0] is field 3
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
+// selfCPU is this process's user+system CPU time.
+func selfCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 // abuseCases sends what took mockas to gigabytes before issue 11 and prints its VmRSS after
