@@ -88,9 +88,9 @@ func TestImportBoundaries(t *testing.T) {
 		{
 			dir: "mockas",
 			allowed: func(p string) bool {
-				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4")
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") || p == module+"/conformance/jwtrule"
 			},
-			why: "mockas is importable into anyone's tests: stdlib + go-jose/v4 only",
+			why: "mockas is importable into anyone's tests: stdlib + go-jose/v4 (+ the JWT rules, themselves stdlib + go-jose/v4) only",
 		},
 		{
 			dir: "fixtures",
@@ -115,7 +115,8 @@ func TestImportBoundaries(t *testing.T) {
 			allowed: func(p string) bool {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
-					p == module+"/mockas" || p == module+"/conformance/toolargs" || p == module+"/conformance/safe"
+					p == module+"/mockas" || p == module+"/conformance/toolargs" || p == module+"/conformance/safe" ||
+					p == module+"/conformance/jwtrule"
 			},
 			why: "the check framework uses Gomega, never Ginkgo (Ginkgo is a driver in package conformance)",
 		},
@@ -125,9 +126,17 @@ func TestImportBoundaries(t *testing.T) {
 				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4") ||
 					strings.HasPrefix(p, "github.com/onsi/gomega") ||
 					p == module+"/mockas" || p == module+"/conformance/check" ||
-					p == module+"/conformance/toolargs" || p == module+"/conformance/safe"
+					p == module+"/conformance/toolargs" || p == module+"/conformance/safe" ||
+					p == module+"/conformance/jwtrule"
 			},
 			why: "checks register through conformance/check; they must not add Ginkgo nodes at init",
+		},
+		{
+			dir: "conformance/jwtrule",
+			allowed: func(p string) bool {
+				return strings.HasPrefix(p, "github.com/go-jose/go-jose/v4")
+			},
+			why: "the JWT rules are shared with mockas: stdlib + go-jose/v4 only",
 		},
 		{
 			dir:     "conformance/safe",

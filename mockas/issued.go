@@ -6,10 +6,9 @@ package mockas
 // header and claims, as the audit log holds only its jti.
 
 import (
-	"encoding/base64"
-	"encoding/json"
-	"strings"
 	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 )
 
 // maxIssued bounds the ring of recently issued tokens; the oldest are dropped first.
@@ -66,11 +65,7 @@ func (r *tokenRing) newestFirst() []IssuedToken {
 // defects break the encoding on purpose) is kept with what could be read.
 func (h *Handler) recordIssued(tok, source string, defect Defect, now time.Time) {
 	t := IssuedToken{Source: source, Defect: defect, IssuedAt: now}
-	parts := strings.Split(tok, ".")
-	if len(parts) >= 2 {
-		t.Header = decodeSegmentMap(parts[0])
-		t.Claims = decodeSegmentMap(parts[1])
-	}
+	t.Header, t.Claims = jwtrule.Peek(tok)
 	h.recordToken(t)
 }
 
@@ -81,28 +76,12 @@ func (h *Handler) recordToken(t IssuedToken) {
 	if jti, ok := t.Claims["jti"].(string); ok {
 		t.JTI = jti
 	}
-	switch exp := t.Claims["exp"].(type) {
-	case float64:
-		t.Expires = time.Unix(int64(exp), 0).UTC()
-	case int64:
-		t.Expires = time.Unix(exp, 0).UTC()
+	if exp, ok := jwtrule.NumericDate(t.Claims["exp"]); ok {
+		t.Expires = time.Unix(exp.Unix(), 0).UTC()
 	}
 	h.mu.Lock()
 	h.issued.add(t)
 	h.mu.Unlock()
-}
-
-// decodeSegmentMap decodes a base64url JSON object segment, or returns nil.
-func decodeSegmentMap(seg string) map[string]any {
-	b, err := base64.RawURLEncoding.DecodeString(seg)
-	if err != nil {
-		return nil
-	}
-	var m map[string]any
-	if json.Unmarshal(b, &m) != nil {
-		return nil
-	}
-	return m
 }
 
 // IssuedTokens returns the recently issued and minted access tokens (at most 100),

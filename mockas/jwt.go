@@ -19,6 +19,8 @@ import (
 	"hash"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 )
 
 // jwsSigner produces a JWS signature over the signing input.
@@ -93,23 +95,14 @@ func hashFor(alg string) (hash.Hash, crypto.Hash) {
 // b64 is base64url without padding (RFC 7515 §2 "Base64url Encoding").
 func b64(b []byte) string { return base64.RawURLEncoding.EncodeToString(b) }
 
-// encodeSegment JSON-encodes v and base64url-encodes the result.
-func encodeSegment(v any) (string, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return "", fmt.Errorf("encode JWT segment: %w", err)
-	}
-	return b64(b), nil
-}
-
 // signingInput returns the JWS Signing Input, BASE64URL(header) "." BASE64URL(payload)
 // (RFC 7515 §5.1 step 8).
 func signingInput(header, claims map[string]any) (string, error) {
-	h, err := encodeSegment(header)
+	h, err := jwtrule.EncodeSegment(header)
 	if err != nil {
 		return "", err
 	}
-	p, err := encodeSegment(claims)
+	p, err := jwtrule.EncodeSegment(claims)
 	if err != nil {
 		return "", err
 	}
@@ -132,7 +125,7 @@ func signCompact(header, claims map[string]any, s jwsSigner) (string, error) {
 
 // signWithKey is the hot path for issued tokens: the pre-encoded header of sk and RS256.
 func signWithKey(sk *signingKey, claims map[string]any) (string, error) {
-	p, err := encodeSegment(claims)
+	p, err := jwtrule.EncodeSegment(claims)
 	if err != nil {
 		return "", err
 	}
@@ -144,66 +137,39 @@ func signWithKey(sk *signingKey, claims map[string]any) (string, error) {
 	return input + "." + b64(sig), nil
 }
 
-// audience is the aud claim, which RFC 7519 §4.1.3 allows as a string or an array.
-type audience []string
-
-// UnmarshalJSON accepts a string or an array of strings.
-func (a *audience) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err == nil {
-		*a = audience{s}
-		return nil
-	}
-	var arr []string
-	if err := json.Unmarshal(b, &arr); err != nil {
-		return fmt.Errorf("aud: %w", err)
-	}
-	*a = arr
-	return nil
-}
-
 // tokenClaims are the claims mockas reads back from its own tokens.
 type tokenClaims struct {
-	Issuer    string   `json:"iss"`
-	Subject   string   `json:"sub"`
-	Audience  audience `json:"aud"`
-	ClientID  string   `json:"client_id"`
-	ID        string   `json:"jti"`
-	Expiry    *int64   `json:"exp"`
-	NotBefore *int64   `json:"nbf"`
-	IssuedAt  *int64   `json:"iat"`
-	Scope     string   `json:"scope"`
-	Session   string   `json:"sid"`
-	Nonce     string   `json:"nonce"`
+	Issuer    string           `json:"iss"`
+	Subject   string           `json:"sub"`
+	Audience  jwtrule.Audience `json:"aud"`
+	ClientID  string           `json:"client_id"`
+	ID        string           `json:"jti"`
+	Expiry    *int64           `json:"exp"`
+	NotBefore *int64           `json:"nbf"`
+	IssuedAt  *int64           `json:"iat"`
+	Scope     string           `json:"scope"`
+	Session   string           `json:"sid"`
+	Nonce     string           `json:"nonce"`
 }
 
 // errTokenInvalid is the cause for any token mockas did not issue or no longer honours.
 var errTokenInvalid = errors.New("token is not valid")
 
-// verifyJWT checks token's RS256 signature against one of keys (by kid) and decodes its
-// claims. It does not check times, issuer or revocation.
+// verifyJWT checks token's RS256 signature against one of keys (by kid, which it must carry)
+// and decodes its claims. It does not check times, issuer or revocation.
 func verifyJWT(token string, keys []*signingKey) (tokenClaims, error) {
 	var tc tokenClaims
-	jws, err := jose.ParseSignedCompact(token, []jose.SignatureAlgorithm{jose.RS256})
+	set := &jose.JSONWebKeySet{Keys: make([]jose.JSONWebKey, len(keys))}
+	for i, sk := range keys {
+		set.Keys[i] = sk.jwk
+	}
+	v := jwtrule.Verifier{Keys: set, Algorithms: []jose.SignatureAlgorithm{jose.RS256}, RequireKid: true}
+	_, payload, err := v.Verify(token)
 	if err != nil {
 		return tc, fmt.Errorf("%w: %w", errTokenInvalid, err)
 	}
-	if len(jws.Signatures) != 1 {
-		return tc, fmt.Errorf("%w: want one signature", errTokenInvalid)
+	if err := json.Unmarshal(payload, &tc); err != nil {
+		return tc, fmt.Errorf("%w: claims: %w", errTokenInvalid, err)
 	}
-	kid := jws.Signatures[0].Header.KeyID
-	for _, sk := range keys {
-		if sk.kid != kid {
-			continue
-		}
-		payload, err := jws.Verify(&sk.priv.PublicKey)
-		if err != nil {
-			return tc, fmt.Errorf("%w: %w", errTokenInvalid, err)
-		}
-		if err := json.Unmarshal(payload, &tc); err != nil {
-			return tc, fmt.Errorf("%w: claims: %w", errTokenInvalid, err)
-		}
-		return tc, nil
-	}
-	return tc, fmt.Errorf("%w: unknown kid %q", errTokenInvalid, kid)
+	return tc, nil
 }

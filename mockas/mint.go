@@ -10,6 +10,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 )
 
 // Mint returns an access token described by spec, signed by this instance (with the
@@ -91,7 +93,7 @@ func (h *Handler) mint(spec TokenSpec) (string, error) {
 func tamper(tok string, claims map[string]any) (string, error) {
 	parts := strings.SplitN(tok, ".", 3)
 	claims["sub"] = fmt.Sprint(claims["sub"]) + "-tampered"
-	p, err := encodeSegment(claims)
+	p, err := jwtrule.EncodeSegment(claims)
 	if err != nil {
 		return "", err
 	}
@@ -118,10 +120,5 @@ func (h *Handler) foreignSigner(jose.JSONWebKey) (jwsSigner, error) {
 	return rsaSigner{priv: f.priv, name: "RS256"}, nil
 }
 
-// baseAudience is [RES] plus the resource's server URL when configured.
-func baseAudience(r Resource) []string {
-	if r.ServerURL != "" {
-		return []string{r.ID, r.ServerURL}
-	}
-	return []string{r.ID}
-}
+// baseAudience is [RES] plus the resource's server URL when configured (Scalekit's aud).
+func baseAudience(r Resource) []string { return jwtrule.ScalekitAudience(r.ID, r.ServerURL) }

@@ -6,7 +6,9 @@ package mockas
 // refresh tokens are looked up by hash.
 
 import (
-	"strings"
+	"time"
+
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 )
 
 // inspectJWT verifies tok and reports its claims and whether it is active now.
@@ -18,13 +20,13 @@ func (h *Handler) inspectJWT(tok string) (tokenClaims, bool) {
 	if err != nil {
 		return tc, false
 	}
-	now := h.Now().Unix()
+	now := time.Unix(h.Now().Unix(), 0) // mockas's tokens carry whole seconds
 	switch {
-	case tc.Expiry == nil || now >= *tc.Expiry:
+	case tc.Expiry == nil || jwtrule.CheckExpiry(now, time.Unix(*tc.Expiry, 0), 0) != nil:
 		return tc, false
-	case tc.NotBefore != nil && *tc.NotBefore > now:
+	case tc.NotBefore != nil && jwtrule.CheckNotBefore(now, time.Unix(*tc.NotBefore, 0), 0) != nil:
 		return tc, false
-	case tc.Issuer != h.issuer && !strings.HasPrefix(tc.Issuer, h.issuer+"/resources/"):
+	case jwtrule.CheckIssuer(tc.Issuer, h.issuer) != nil && !jwtrule.ResourceScopedIssuer(tc.Issuer, h.issuer):
 		return tc, false
 	}
 	h.mu.Lock()

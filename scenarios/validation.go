@@ -34,6 +34,7 @@ import (
 	"github.com/go-jose/go-jose/v4"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -144,11 +145,11 @@ func randomB64(n int) string {
 
 // b64JSON is base64url(JSON(v)) without padding.
 func b64JSON(v any) string {
-	b, err := json.Marshal(v)
+	seg, err := jwtrule.EncodeSegment(v)
 	if err != nil {
 		panic(fmt.Sprintf("scenarios: marshal constant JOSE object: %v", err)) // programmer error
 	}
-	return base64.RawURLEncoding.EncodeToString(b)
+	return seg
 }
 
 // runMintedNegatives mints one token per spec (cooperative mode), sends them and asserts 401.
@@ -410,17 +411,13 @@ func rs39TamperedSignature(ctx context.Context, c *check.C) {
 
 // alterPayload decodes a base64url JSON object, changes sub (or adds it) and re-encodes it.
 func alterPayload(seg string) (string, error) {
-	raw, err := base64.RawURLEncoding.DecodeString(strings.TrimRight(seg, "="))
+	claims, err := jwtrule.DecodeSegment(strings.TrimRight(seg, "="))
 	if err != nil {
 		return "", fmt.Errorf("decode payload: %w", err)
 	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		return "", fmt.Errorf("parse payload: %w", err)
-	}
 	sub, _ := claims["sub"].(string)
 	claims["sub"] = sub + "-tampered"
-	return b64JSON(claims), nil
+	return jwtrule.EncodeSegment(claims)
 }
 
 // rs40Expired sends a token expired 10 minutes ago (must be 401) and one expired 30 s ago

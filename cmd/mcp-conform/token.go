@@ -18,15 +18,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/go-jose/go-jose/v4"
-
 	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
-
-// tokenAlgorithms is the signature allow-list: what Scalekit signs with (RS256) and the one
-// other asymmetric algorithm MCP resource servers commonly accept. "none" and the HMAC
-// algorithms are never accepted.
-var tokenAlgorithms = []jose.SignatureAlgorithm{jose.RS256, jose.ES256}
 
 // maxTokenBytes bounds a token read from stdin or the environment.
 const maxTokenBytes = 64 << 10

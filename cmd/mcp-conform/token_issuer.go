@@ -20,6 +20,7 @@ import (
 
 	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
@@ -142,21 +143,6 @@ func fetchJWKS(ctx context.Context, f *fetcher, uri string) (*jose.JSONWebKeySet
 	return &set, resp, nil
 }
 
-// stringsOf returns the strings of a JSON array (nil if v is not an array).
-func stringsOf(v any) []string {
-	arr, ok := v.([]any)
-	if !ok {
-		return nil
-	}
-	var out []string
-	for _, x := range arr {
-		if s, ok := x.(string); ok {
-			out = append(out, s)
-		}
-	}
-	return out
-}
-
 // quoteList renders strings as ["a", "b"].
 func quoteList(ss []string) string {
 	q := make([]string, len(ss))
@@ -223,41 +209,22 @@ func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool
 	}
 	r.line(verdictOK, "jwks       %d key(s) from %s: kid %s", len(set.Keys), jwksURI, strings.Join(kids, ", "))
 	if !algOK {
-		r.line(verdictFail, "sig        not verified: alg %v is not allowed", in.header["alg"])
+		r.line(verdictFail, "sig        not verified: alg %v is not allowed", in.tok.Header["alg"])
 		return nil
 	}
-	jws, err := jose.ParseSignedCompact(tok, tokenAlgorithms)
-	if err != nil {
-		r.line(verdictFail, "sig        the JWS does not parse: %v", err)
-		return nil
-	}
-	kid, _ := in.header["kid"].(string)
-	var candidates []jose.JSONWebKey
-	if kid != "" {
-		candidates = set.Key(kid)
-	} else {
-		candidates = set.Keys // no kid: try every key, as a lenient validator would
-	}
-	if len(candidates) == 0 {
+	v := jwtrule.Verifier{Keys: set}
+	kid, alg := in.tok.HeaderString("kid"), in.tok.HeaderString("alg")
+	key, _, err := v.Verify(tok)
+	switch {
+	case err == nil:
+		r.line(verdictOK, "sig        verified with kid %q (%s)", key.KeyID, alg)
+	case errors.Is(err, jwtrule.ErrMalformedJWS):
+		r.line(verdictFail, "sig        %v", err)
+	case errors.Is(err, jwtrule.ErrUnknownKid):
 		r.line(verdictFail, "sig        kid %q is not in the issuer's JWKS: signed by a key the issuer never published, or the issuer rotated its key (validators that cache the JWKS need a restart)", kid)
-		return nil
+	default:
+		r.line(verdictFail, "sig        does not verify with the issuer's key(s) %s (%v): forged, tampered with, or signed by another key under the same kid",
+			strings.Join(kids, ", "), strings.TrimPrefix(err.Error(), jwtrule.ErrBadSignature.Error()+": "))
 	}
-	verr := errors.New("no usable public key")
-	for _, k := range candidates {
-		pub := k.Public()
-		if !pub.Valid() {
-			continue
-		}
-		if k.Algorithm != "" && k.Algorithm != alg(in.header) {
-			verr = fmt.Errorf("key %q is for alg %s, the token says %s", k.KeyID, k.Algorithm, alg(in.header))
-			continue
-		}
-		if _, verr = jws.Verify(pub); verr == nil {
-			r.line(verdictOK, "sig        verified with kid %q (%s)", k.KeyID, alg(in.header))
-			return nil
-		}
-	}
-	r.line(verdictFail, "sig        does not verify with the issuer's key(s) %s (%v): forged, tampered with, or signed by another key under the same kid",
-		strings.Join(kids, ", "), verr)
 	return nil
 }

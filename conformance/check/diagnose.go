@@ -10,13 +10,12 @@ package check
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"slices"
 	"strings"
 
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
@@ -35,32 +34,13 @@ type tokenClaims struct {
 
 // peekToken decodes the header and claims of a compact JWS without verifying it.
 func peekToken(tok string) (tokenClaims, bool) {
-	parts := strings.Split(tok, ".")
-	if len(parts) != 3 {
+	h, claims := jwtrule.Peek(tok)
+	if h == nil || claims == nil {
 		return tokenClaims{}, false
 	}
-	var hdr struct {
-		Kid string `json:"kid"`
-	}
-	var claims struct {
-		Iss   string          `json:"iss"`
-		Aud   json.RawMessage `json:"aud"`
-		Scope string          `json:"scope"`
-	}
-	for i, v := range []any{&hdr, &claims} {
-		b, err := base64.RawURLEncoding.DecodeString(parts[i])
-		if err != nil || json.Unmarshal(b, v) != nil {
-			return tokenClaims{}, false
-		}
-	}
-	out := tokenClaims{Kid: hdr.Kid, Iss: claims.Iss, Scope: claims.Scope}
-	var one string
-	if json.Unmarshal(claims.Aud, &one) == nil {
-		out.Aud = []string{one}
-	} else {
-		_ = json.Unmarshal(claims.Aud, &out.Aud) // a missing or odd aud stays empty
-	}
-	return out, true
+	t := &jwtrule.Token{Header: h, Claims: claims}
+	aud, _, _ := t.Audience()
+	return tokenClaims{Kid: t.HeaderString("kid"), Iss: t.String("iss"), Aud: aud, Scope: t.String("scope")}, true
 }
 
 // TokenAudience returns the aud values of a compact JWS, unverified (for messages about

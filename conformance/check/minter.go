@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 	"github.com/mcp-conform/mcp-conform/conformance/safe"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -134,10 +135,7 @@ func scalekitAudience(m Minter, resource string) []string {
 			break
 		}
 	}
-	if id == "" || id == resource {
-		return aud
-	}
-	return []string{id, resource}
+	return jwtrule.ScalekitAudience(id, resource)
 }
 
 // Issuer implements Minter: the issuer GET /_mockas/info reported.
