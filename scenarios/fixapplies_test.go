@@ -2,12 +2,15 @@ package scenarios_test
 
 // Every "how to fix" of the registry is checked by applying it. For each fixture flaw, the
 // fix the registry documents for the checks the flaw trips is applied to the flawed
-// reference server as a concrete change in front of it — a middleware doing what the Fix text
-// says (answer 400 to two Authorization lines, verify the signature with the JWKS keys, serve
-// the document at the path-suffixed URL…) while the flaw itself stays in place — and the
-// check must then pass. Each applied fix names the phrases of the Fix text it implements: when
-// the registry's advice changes, the test fails until the applied change follows it, and a
-// Fix text whose advice does not work fails the run of the check.
+// reference server as a concrete change a server author would make — a middleware doing what
+// the Fix text says (answer 400 to two Authorization lines, verify the signature with the
+// JWKS keys, serve the document at the path-suffixed URL, check the operation's scopes…),
+// and where the text says so a change of the server's configuration — while the flaw itself
+// stays in place, and the check must then pass. The same checks run first on the flawed
+// server in the same setup and must not all pass there, so no applied fix is vacuous. Each
+// applied fix names the phrases of the Fix text it implements: when the registry's advice
+// changes, the test fails until the applied change follows it, and a Fix text whose advice
+// does not work fails the run of the check.
 
 import (
 	"crypto/rsa"
@@ -16,6 +19,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"slices"
@@ -28,20 +32,63 @@ import (
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 	"github.com/mcp-conform/mcp-conform/fixtures"
+	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
 // appliedFix is the Fix text of check id, applied.
 type appliedFix struct {
 	id   string   // the check whose Fix text this follows
 	says []string // phrases of that Fix text the change implements
-	// wrap fronts the flawed reference handler with the change; base is
-	// "http://127.0.0.1:PORT", issuer the trusted authorization server.
+	// options is the server configuration the fix changes (nil: none).
+	options func(s fixSite, o *fixtures.Options)
+	// config is what the fix changes in the run (nil: nothing), e.g. the endpoint URL
+	// when the fix moves the endpoint.
+	config func(s fixSite, c *check.Config)
+	// wrap fronts the flawed reference handler with the change (nil: none, for a Fix
+	// text that says there is nothing to change).
 	wrap func(s fixSite, next http.Handler) http.Handler
 }
 
-// fixSite is where a fix is applied.
+// fixSite is where a fix is applied: the server's address, its trusted issuer and the
+// operation tables it was configured with (defaults resolved).
 type fixSite struct {
 	base, mcpPath, issuer string
+	tools, resources      map[string]string // tool name / resource URI -> needed scopes
+	prompts               map[string]string // prompt name -> needed scopes
+	scopes                []string          // the scopes a client needs (scopes_supported)
+	rateLimit             *fixtures.RateLimit
+}
+
+// newFixSite resolves the operation tables of o the way the reference server does.
+func newFixSite(base string, o fixtures.Options) fixSite {
+	s := fixSite{base: base, mcpPath: o.Path, issuer: o.Issuer, tools: o.Tools, resources: o.Resources, prompts: o.Prompts, scopes: o.ScopesSupported, rateLimit: o.RateLimit}
+	if s.mcpPath == "" {
+		s.mcpPath = "/mcp"
+	}
+	if s.tools == nil {
+		s.tools = fixtures.DefaultTools()
+	}
+	if s.resources == nil {
+		s.resources = fixtures.DefaultResources()
+	}
+	if s.prompts == nil {
+		s.prompts = fixtures.DefaultPrompts()
+	}
+	if s.scopes == nil {
+		seen := map[string]bool{}
+		for _, table := range []map[string]string{s.tools, s.resources, s.prompts} {
+			for _, need := range table {
+				for _, sc := range strings.Fields(need) {
+					if !seen[sc] {
+						seen[sc] = true
+						s.scopes = append(s.scopes, sc)
+					}
+				}
+			}
+		}
+		slices.Sort(s.scopes)
+	}
+	return s
 }
 
 func (s fixSite) prmURL() string { return s.base + "/.well-known/oauth-protected-resource" + s.mcpPath }
@@ -49,44 +96,11 @@ func (s fixSite) prmURL() string { return s.base + "/.well-known/oauth-protected
 // notYetApplied are the flaws whose fix has no applied form yet, with the reason. The test
 // lists them; it fails when a flaw is in neither table or in both.
 var notYetApplied = map[fixtures.Flaw]string{
-	fixtures.FlawNoAuth:                              "the fix is the fixture's own auth middleware; no front layer can add it without reimplementing it",
-	fixtures.FlawChallenge403:                        "see no-auth",
-	fixtures.FlawPredictableSessionIDs:               "session ids are minted inside the fixture",
-	fixtures.FlawSessionNotBound:                     "session ownership lives inside the fixture",
-	fixtures.FlawPRMRequiresAuth:                     "RS-14's fix changes the fixture's routing order",
-	fixtures.FlawPRMRejectsProtocolHeader:            "RS-14's fix changes the fixture's routing order",
-	fixtures.FlawNoncanonicalEndpoint:                "RS-24's fix moves the endpoint",
-	fixtures.FlawStringAudRejected:                   "the string-aud decoding happens inside the fixture's validator",
-	fixtures.FlawTypAtJWTRequired:                    "RS-46 is INFO: nothing to fix",
-	fixtures.FlawAudienceNormalized:                  "RS-48 is INFO: nothing to fix",
-	fixtures.FlawPositiveBroken:                      "RS-50's fix is the server's configuration, tested by the positive-control diagnosis",
-	fixtures.FlawScopeUnchecked:                      "scope enforcement needs the tool table inside the fixture",
-	fixtures.FlawInsufficientScopeInBand:             "scope enforcement needs the tool table inside the fixture",
-	fixtures.FlawInsufficientScope401:                "scope enforcement needs the tool table inside the fixture",
-	fixtures.FlawResourceScopeUnchecked:              "scope enforcement needs the resource table inside the fixture",
-	fixtures.FlawScopeToolsOnly:                      "scope enforcement needs the resource and prompt tables inside the fixture",
-	fixtures.FlawInsufficientScopeNoErrorParam:       "scope challenge built inside the fixture",
-	fixtures.FlawInsufficientScopeNoScopeParam:       "scope challenge built inside the fixture",
-	fixtures.FlawInsufficientScopeNoResourceMetadata: "scope challenge built inside the fixture",
-	fixtures.FlawIncrementalScopeChallenge:           "scope challenge built inside the fixture",
-	fixtures.FlawHierarchyIgnored:                    "scope hierarchy lives inside the fixture",
-	fixtures.FlawMissingVersionRejected:              "version negotiation lives inside the fixture",
-	fixtures.FlawHealthAlwaysHealthy:                 "not yet applied",
-	fixtures.FlawHealthNotJSON:                       "not yet applied",
-	fixtures.FlawHostUnchecked:                       "not yet applied",
-	fixtures.FlawDNSRebindingOpen:                    "not yet applied",
-	fixtures.FlawJWKSFetchedOnce:                     "the JWKS refetch on an unknown kid lives in the fixture's key cache",
-	fixtures.FlawRateLimitByIP:                       "needs a declared rate limit (FlawTweak)",
-	fixtures.FlawRateLimitPlainBody:                  "needs a declared rate limit (FlawTweak)",
-	fixtures.FlawRateLimitNever:                      "needs a declared rate limit (FlawTweak)",
-	fixtures.FlawRateLimitNoRetryAfter:               "needs a declared rate limit (FlawTweak)",
-	fixtures.FlawRateLimitBadRetryAfter:              "needs a declared rate limit (FlawTweak)",
-	fixtures.FlawNoASMetadata:                        "RS-62 applies to 2025-03-26 only",
-	fixtures.FlawASMetadataForeignIssuer:             "RS-62 applies to 2025-03-26 only",
-	fixtures.FlawErrorBodyHTML:                       "not yet applied",
-	fixtures.FlawUnregisteredErrorCode:               "not yet applied",
-	fixtures.FlawStackTraceLeak:                      "not yet applied",
-	fixtures.FlawTokenEchoed:                         "not yet applied",
+	fixtures.FlawStringAudRejected: "the string-aud decoding happens inside the fixture's validator",
+	fixtures.FlawPositiveBroken:    "RS-50's fix is the server's configuration, tested by the positive-control diagnosis",
+	fixtures.FlawHierarchyIgnored:  "scope hierarchy lives inside the fixture",
+	fixtures.FlawJWKSFetchedOnce:   "the JWKS refetch on an unknown kid lives in the fixture's key cache",
+	fixtures.FlawRateLimitByIP:     "the limiter's key lives inside the fixture",
 }
 
 // appliedFixes maps each flaw to the fixes of the checks it trips.
@@ -96,7 +110,7 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 		says: []string{`WWW-Authenticate: Bearer resource_metadata="https://<host>/.well-known/oauth-protected-resource/<path>"`, `scope="…"`, "to every 401"},
 		wrap: func(s fixSite, next http.Handler) http.Handler {
 			return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
-				c.header.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q`, s.prmURL(), "mcp:admin mcp:tools:weather"))
+				c.header.Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q`, s.prmURL(), strings.Join(s.scopes, " ")))
 			})
 		}}
 	withResourceMetadata := appliedFix{id: "RS-03", says: []string{`Include resource_metadata="<absolute URL of your protected resource metadata>" in the Bearer challenge of every 401`},
@@ -146,9 +160,9 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 				})
 			}}},
 		fixtures.FlawNoScopeInChallenge: {{id: "RS-06", says: []string{`Add scope="<the scopes a client needs to use the server>" to the Bearer challenge`},
-			wrap: func(_ fixSite, next http.Handler) http.Handler {
+			wrap: func(s fixSite, next http.Handler) http.Handler {
 				return onChallenge(next, func(_ *http.Request, c *capturedResponse) {
-					setChallengeParam(c, "scope", "mcp:admin mcp:tools:weather")
+					setChallengeParam(c, "scope", strings.Join(s.scopes, " "))
 				})
 			}}},
 		fixtures.FlawDuplicateChallengeParam: {{id: "RS-07", says: []string{"Build the challenge from a map of parameters so each appears once, and quote values"},
@@ -345,6 +359,41 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 			agreeingBody("RS-63", `{"error":"invalid_token","error_description":"…"}, the error equal to the WWW-Authenticate error parameter`)},
 		fixtures.FlawOriginUnchecked: {originAllowList()},
 		fixtures.FlawOriginAfterAuth: {originAllowList()},
+
+		// Fixes with state or tables of their own (fixapplies_server_test.go).
+		fixtures.FlawNoAuth:                              {requireBearer()},
+		fixtures.FlawChallenge403:                        {requireBearer()},
+		fixtures.FlawPredictableSessionIDs:               {sessionGuard()},
+		fixtures.FlawSessionNotBound:                     {sessionGuard()},
+		fixtures.FlawPRMRequiresAuth:                     {publicMetadata()},
+		fixtures.FlawPRMRejectsProtocolHeader:            {publicMetadata()},
+		fixtures.FlawNoncanonicalEndpoint:                {canonicalEndpoint()},
+		fixtures.FlawTypAtJWTRequired:                    {nothingToDo("RS-46", "otherwise nothing to do")},
+		fixtures.FlawAudienceNormalized:                  {nothingToDo("RS-48", "Nothing required")},
+		fixtures.FlawScopeUnchecked:                      scopeFixes("RS-51"),
+		fixtures.FlawInsufficientScopeInBand:             scopeFixes("RS-51"),
+		fixtures.FlawInsufficientScope401:                scopeFixes("RS-51", "RS-64"),
+		fixtures.FlawResourceScopeUnchecked:              scopeFixes("RS-51"),
+		fixtures.FlawScopeToolsOnly:                      scopeFixes("RS-51"),
+		fixtures.FlawInsufficientScopeNoErrorParam:       scopeFixes("RS-52"),
+		fixtures.FlawInsufficientScopeNoScopeParam:       scopeFixes("RS-52"),
+		fixtures.FlawInsufficientScopeNoResourceMetadata: scopeFixes("RS-52"),
+		fixtures.FlawIncrementalScopeChallenge:           scopeFixes("RS-53"),
+		fixtures.FlawMissingVersionRejected:              {negotiatedVersionFallback()},
+		fixtures.FlawHealthAlwaysHealthy:                 {healthEndpoint()},
+		fixtures.FlawHealthNotJSON:                       {healthEndpoint()},
+		fixtures.FlawHostUnchecked:                       {loopbackOnly()},
+		fixtures.FlawDNSRebindingOpen:                    {loopbackOnly(), originAllowList()},
+		fixtures.FlawRateLimitNever:                      rateLimitFixes(),
+		fixtures.FlawRateLimitNoRetryAfter:               rateLimitFixes(),
+		fixtures.FlawRateLimitBadRetryAfter:              rateLimitFixes(),
+		fixtures.FlawRateLimitPlainBody:                  rateLimitFixes(),
+		fixtures.FlawNoASMetadata:                        {asMetadataOnHost()},
+		fixtures.FlawASMetadataForeignIssuer:             {asMetadataOnHost()},
+		fixtures.FlawErrorBodyHTML:                       {jsonRefusals()},
+		fixtures.FlawUnregisteredErrorCode:               {registeredCodes()},
+		fixtures.FlawStackTraceLeak:                      {fixedTokenErrors()},
+		fixtures.FlawTokenEchoed:                         {fixedTokenErrors()},
 	}
 }
 
@@ -357,6 +406,7 @@ func TestRegistryFixesApplied(t *testing.T) {
 		fixText[d.ID] = d.Fix
 	}
 	fixes := appliedFixes()
+	shared := mockas.Start(t)
 	var pending []string
 	for _, flaw := range fixtures.AllFlaws() {
 		applied, has := fixes[flaw]
@@ -387,21 +437,17 @@ func TestRegistryFixesApplied(t *testing.T) {
 		}
 		t.Run(string(flaw), func(t *testing.T) {
 			t.Parallel()
-			var site fixSite
-			cfg := startVariant(t, serverVariant{
-				options: func(base string, o *fixtures.Options) {
-					o.Flaws = []fixtures.Flaw{flaw}
-					site = fixSite{base: base, mcpPath: "/mcp", issuer: o.Issuer}
-				},
-				wrap: func(_, mcpPath string, next http.Handler) http.Handler {
-					site.mcpPath = mcpPath
-					h := next
-					for _, f := range applied {
-						h = f.wrap(site, h)
-					}
-					return h
-				},
-			})
+			as := shared
+			if quietAS(ids) {
+				as = mockas.Start(t) // the check injects faults or rotates keys: an AS of its own
+			}
+			// The flawed server, in the configuration that exposes the flaw: the checks
+			// must not all pass, or the applied fix proves nothing.
+			flawed := startFixture(t, as, flaw, nil)
+			if !slices.ContainsFunc(ids, func(id string) bool { return run(t, flawed, id).Status != check.StatusPass }) {
+				t.Errorf("%s: every check of %s passes on the flawed server; the test does not expose the flaw", flaw, strings.Join(ids, ", "))
+			}
+			cfg := startFixture(t, as, flaw, applied)
 			for _, id := range ids {
 				res := run(t, cfg, id)
 				if res.Status != check.StatusPass && res.Status != check.StatusInfo {
@@ -412,6 +458,94 @@ func TestRegistryFixesApplied(t *testing.T) {
 		})
 	}
 	t.Logf("fixes not yet applied (%d of %d flaws): %s", len(pending), len(fixtures.AllFlaws()), strings.Join(pending, ", "))
+}
+
+// exposing is the setup under which a flaw is observable, where the default one (the
+// reference server trusting a mockas, weather's scope declared) does not show it. It is part
+// of the flaw, not of its fix: the flawed server is run with it too.
+var exposing = map[fixtures.Flaw]struct {
+	options func(o *fixtures.Options)
+	config  func(c *check.Config)
+}{
+	// offline_access is discouraged from 2026-07-28 on.
+	fixtures.FlawPRMOfflineAccess: {config: atSpec(check.Version20260728)},
+	// The endpoint is served at /mcp/.
+	fixtures.FlawNoncanonicalEndpoint: {config: func(c *check.Config) { c.URL += "/" }},
+	// Only an operation whose scope is declared is judged.
+	fixtures.FlawResourceScopeUnchecked: {config: declareOperations},
+	fixtures.FlawScopeToolsOnly:         {config: declareOperations},
+	fixtures.FlawIncrementalScopeChallenge: {config: func(c *check.Config) {
+		c.Scopes = map[string]string{"report": "mcp:tools:weather mcp:admin"}
+	}},
+	// Authorization server metadata on the MCP host is a 2025-03-26 rule.
+	fixtures.FlawNoASMetadata:            {config: atSpec(check.Version20250326)},
+	fixtures.FlawASMetadataForeignIssuer: {config: atSpec(check.Version20250326)},
+}
+
+func atSpec(v string) func(*check.Config) { return func(c *check.Config) { c.SpecVersion = v } }
+
+// quietAS reports whether one of the checks ids changes its mockas's shared state (faults,
+// key rotation), so that it needs an authorization server of its own.
+func quietAS(ids []string) bool {
+	for _, d := range check.Definitions() {
+		if slices.Contains(ids, d.ID) && d.Needs&check.NeedsQuietAS != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// startFixture serves the reference server carrying flaw (with the Options the flaw needs to
+// be observable, FlawTweak), trusting as, with the fixes applied, and returns the run
+// configuration: cooperative, weather's scope declared, the server's rate limit declared.
+func startFixture(t *testing.T, as *mockas.Server, flaw fixtures.Flaw, applied []appliedFix) check.Config {
+	t.Helper()
+	ts := httptest.NewUnstartedServer(nil)
+	base := "http://" + ts.Listener.Addr().String()
+	opts := fixtures.Options{Issuer: as.Issuer(), Flaws: []fixtures.Flaw{flaw}}
+	if tweak := fixtures.FlawTweak(flaw); tweak != nil {
+		tweak(&opts)
+	}
+	exp := exposing[flaw]
+	if exp.options != nil {
+		exp.options(&opts)
+	}
+	for _, f := range applied {
+		if f.options != nil {
+			f.options(newFixSite(base, opts), &opts)
+		}
+	}
+	site := newFixSite(base, opts)
+	h, err := fixtures.NewHandler(opts, base)
+	if err != nil {
+		ts.Close()
+		t.Fatalf("fixtures.NewHandler: %v", err)
+	}
+	for _, f := range applied {
+		if f.wrap != nil {
+			h = f.wrap(site, h)
+		}
+	}
+	ts.Config.Handler = h
+	ts.Start()
+	t.Cleanup(ts.Close)
+	cfg := check.Config{
+		URL:    base + site.mcpPath,
+		Minter: check.LocalMinter(as),
+		Scopes: map[string]string{"weather": "mcp:tools:weather"},
+	}
+	if opts.RateLimit != nil {
+		cfg.RateLimit = &check.RateLimit{Requests: opts.RateLimit.Requests, Per: opts.RateLimit.Per}
+	}
+	if exp.config != nil {
+		exp.config(&cfg)
+	}
+	for _, f := range applied {
+		if f.config != nil {
+			f.config(site, &cfg)
+		}
+	}
+	return cfg
 }
 
 // capturedResponse is a buffered response, rewritten before it is sent.
@@ -484,7 +618,7 @@ func deleteChallengeParams(c *capturedResponse, names ...string) {
 
 // refuse answers an invalid token as the fixture does: 401 with the full challenge.
 func refuse(w http.ResponseWriter, s fixSite) {
-	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q, error="invalid_token"`, s.prmURL(), "mcp:admin mcp:tools:weather"))
+	w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer resource_metadata=%q, scope=%q, error="invalid_token"`, s.prmURL(), strings.Join(s.scopes, " ")))
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusUnauthorized)
 	_, _ = io.WriteString(w, `{"error":"invalid_token"}`)
@@ -535,7 +669,7 @@ func prmDocument(s fixSite, u string) map[string]any {
 	return map[string]any{
 		"resource":                 documentResource(s, u),
 		"authorization_servers":    []string{s.issuer},
-		"scopes_supported":         []string{"mcp:admin", "mcp:tools:weather"},
+		"scopes_supported":         s.scopes,
 		"bearer_methods_supported": []string{"header"},
 	}
 }
@@ -592,8 +726,8 @@ func pathSuffixedPointer() appliedFix {
 
 func publishScopes() appliedFix {
 	return editPRM("RS-21", []string{"Publish the scopes your tools need in scopes_supported; leave offline_access to the authorization server metadata"},
-		func(_ fixSite, _ string, doc map[string]any) {
-			doc["scopes_supported"] = []string{"mcp:admin", "mcp:tools:weather"}
+		func(s fixSite, _ string, doc map[string]any) {
+			doc["scopes_supported"] = s.scopes
 		})
 }
 

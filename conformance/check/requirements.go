@@ -198,7 +198,7 @@ func prmRequirements() []Requirement {
 			Quote:   "A protected resource metadata document MUST be queried using an HTTP GET request at the previously specified URL.",
 			Sends:   "GET without Authorization of the PRM locations a client queries (the advertised resource_metadata, else the well-known URLs up to the first document) and of the other well-known URLs; then the document again with MCP-Protocol-Version: <version>, and again with Origin: https://mcp-conform.invalid.",
 			Expects: "FAIL on 401/403 from a location a client queries. WARN on a non-200 once MCP-Protocol-Version is added (derived: clients SHOULD send it during discovery), on 401/403 from another well-known location, or on a non-200 with the foreign Origin (acceptable only as DNS-rebinding protection of a local server). Skipped when no document is found.",
-			Fix:     "Exclude the /.well-known/ paths from the authentication middleware: clients fetch them before they have a token.",
+			Fix:     "Exclude the /.well-known/ paths from the authentication middleware and from the MCP endpoint's request checks (MCP-Protocol-Version, sessions): clients fetch them before they have a token, and some send the MCP headers on every request.",
 		},
 		{
 			ID: "RS-15", Title: "MUST declare resource as an https URL without a fragment (SHOULD NOT have a query)",

@@ -81,7 +81,7 @@ func transportRequirements() []Requirement {
 			Quote:   "MCP servers that do not support the OAuth 2.0 Authorization Server Metadata protocol, MUST support fallback URLs.\n\nThe authorization base URL MUST be determined from the MCP server URL by discarding any existing path component.",
 			Sends:   "GET {origin}/.well-known/oauth-authorization-server; without usable metadata, GET of {origin}/authorize, /token and /register.",
 			Expects: "200 JSON metadata with authorization_endpoint and token_endpoint (WARN when its issuer is not the origin, RFC 8414 §3.3). Otherwise: FAIL when /authorize or /token answers 404, else WARN (the metadata is a SHOULD; a missing /register is noted).",
-			Fix:     "Serve RFC 8414 metadata at the root of the MCP host (path discarded), or implement /authorize, /token and /register there.",
+			Fix:     "Serve RFC 8414 metadata at the root of the MCP host (path discarded) with issuer set to the MCP host's URL, the URL the document is served from (RFC 8414 §3.3), or implement /authorize, /token and /register there.",
 		},
 	}
 }
