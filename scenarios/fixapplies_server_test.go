@@ -6,9 +6,11 @@ package scenarios_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +21,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/go-jose/go-jose/v4"
+	"github.com/go-jose/go-jose/v4/jwt"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 	"github.com/mcp-conform/mcp-conform/fixtures"
@@ -442,7 +447,7 @@ func scopeGuard(id string, says ...string) appliedFix {
 					return
 				}
 				op, needed := operationNeeds(s, readBody(r))
-				granted := expandHierarchy(grantedScopes(claims), s.scopes)
+				granted := expandHierarchy(grantedScopes(claims), s.known)
 				for _, n := range needed {
 					if !slices.Contains(granted, n) {
 						w.Header().Set("WWW-Authenticate", fmt.Sprintf(`Bearer error="insufficient_scope", scope=%q, resource_metadata=%q, error_description=%q`,
@@ -518,4 +523,87 @@ func canonicalEndpoint() appliedFix {
 				}
 			})
 		}}
+}
+
+// refreshingKeys is a JWKS cache that refetches the key set when a token names an unknown
+// kid, at most once a second (RS-67's fix).
+type refreshingKeys struct {
+	url string
+
+	mu      sync.Mutex
+	set     jose.JSONWebKeySet
+	fetched time.Time
+}
+
+// key returns the keys with kid, refetching the set once when none is known.
+func (k *refreshingKeys) key(ctx context.Context, kid string) []jose.JSONWebKey {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if keys := k.set.Key(kid); len(keys) > 0 || time.Since(k.fetched) < time.Second {
+		return keys
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, k.url, nil)
+	if err != nil {
+		return nil
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil
+	}
+	defer resp.Body.Close()
+	var set jose.JSONWebKeySet
+	if resp.StatusCode == http.StatusOK && json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&set) == nil {
+		k.set, k.fetched = set, time.Now()
+	}
+	return k.set.Key(kid)
+}
+
+// tokenVerifier is the application's token verifier written along the validation Fix texts:
+// go-jose's jwt package with an RS256 allow-list (RS-35, RS-36), keys only from the
+// authorization server's JWKS by kid (RS-37, RS-38, RS-67), iss exact (RS-42), aud a
+// string or an array containing the resource (RS-43…RS-45), exp required and checked with a
+// minute of leeway (RS-40, RS-47), nbf checked (RS-41). expand expands the granted scopes
+// through the scope hierarchy (RS-54).
+func tokenVerifier(s fixSite, expand bool) func(context.Context, string) (fixtures.TokenInfo, error) {
+	keys := &refreshingKeys{url: strings.TrimSuffix(s.issuer, "/") + "/keys"}
+	return func(ctx context.Context, token string) (fixtures.TokenInfo, error) {
+		tok, err := jwt.ParseSigned(token, []jose.SignatureAlgorithm{jose.RS256})
+		if err != nil {
+			return fixtures.TokenInfo{}, err
+		}
+		var claims jwt.Claims
+		var extra struct {
+			ClientID string   `json:"client_id"`
+			Scope    string   `json:"scope"`
+			Scopes   []string `json:"scopes"`
+		}
+		verified := false
+		for _, k := range keys.key(ctx, tok.Headers[0].KeyID) {
+			if tok.Claims(k.Key, &claims, &extra) == nil {
+				verified = true
+				break
+			}
+		}
+		switch {
+		case !verified:
+			return fixtures.TokenInfo{}, errors.New("the signature does not verify with the authorization server's keys")
+		case claims.Expiry == nil:
+			return fixtures.TokenInfo{}, errors.New("exp is required")
+		}
+		if err := claims.ValidateWithLeeway(jwt.Expected{Issuer: s.issuer, AnyAudience: jwt.Audience{s.base + s.mcpPath}, Time: time.Now()}, time.Minute); err != nil {
+			return fixtures.TokenInfo{}, err
+		}
+		scopes := append(strings.Fields(extra.Scope), extra.Scopes...)
+		if expand {
+			scopes = expandHierarchy(scopes, s.known)
+		}
+		return fixtures.TokenInfo{Subject: claims.Subject, ClientID: extra.ClientID, Scopes: scopes}, nil
+	}
+}
+
+// ownVerifier replaces the server's token validation with tokenVerifier.
+func ownVerifier(id string, expand bool, says ...string) appliedFix {
+	return appliedFix{id: id, says: says, options: func(s fixSite, o *fixtures.Options) {
+		o.VerifyToken = tokenVerifier(s, expand)
+	}}
 }
