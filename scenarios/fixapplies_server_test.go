@@ -493,7 +493,7 @@ func declareOperations(c *check.Config) {
 // /mcp, the resource published (and accepted as audience) is that canonical URL.
 func canonicalEndpoint() appliedFix {
 	return appliedFix{id: "RS-24",
-		says: []string{"Publish resource in canonical form, e.g. https://mcp.example.com/mcp, and register the same string with the authorization server"},
+		says: []string{"Serve the endpoint at its canonical URL and publish exactly that as resource", "no trailing slash", "register the same string with the authorization server as the token audience"},
 		options: func(s fixSite, o *fixtures.Options) {
 			o.Audience = append(o.Audience, s.base+"/mcp")
 		},

@@ -199,7 +199,7 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 		fixtures.FlawPRMResourceOrigin:        {resourcePerLocation(), pathSuffixedPointer()},
 		fixtures.FlawPRMRootResourceEndpoint:  {resourcePerLocation()},
 		fixtures.FlawPRMUppercaseResource: {resourcePerLocation(), pathSuffixedPointer(),
-			editPRM("RS-24", []string{"Publish resource in canonical form"}, func(s fixSite, u string, doc map[string]any) {
+			editPRM("RS-24", []string{"publish exactly that as resource: lower-case scheme and host"}, func(s fixSite, u string, doc map[string]any) {
 				doc["resource"] = documentResource(s, u)
 			})},
 		fixtures.FlawChallengePointsToRootPRM: {pathSuffixedPointer()},

@@ -288,7 +288,7 @@ func prmRequirements() []Requirement {
 			Quote:   "implementations SHOULD consistently use the form without the trailing slash for better interoperability unless the trailing slash is semantically significant for the specific resource",
 			Sends:   "Nothing beyond discovery: inspects the MCP endpoint URL under test and the discovered PRM resource.",
 			Expects: "Both with lower-case scheme and host and no trailing slash (a lone \"/\" path included); WARN otherwise.",
-			Fix:     "Publish resource in canonical form, e.g. https://mcp.example.com/mcp, and register the same string with the authorization server.",
+			Fix:     "Serve the endpoint at its canonical URL and publish exactly that as resource: lower-case scheme and host, no trailing slash (https://mcp.example.com/mcp, not https://MCP.example.com/mcp/); register the same string with the authorization server as the token audience.",
 		},
 		{
 			ID: "RS-25", Title: "MAY send HTTP caching directives with the metadata (recorded only)",
