@@ -148,6 +148,7 @@ func (h *Handler) controlHandlers() map[string]map[string]http.HandlerFunc {
 		"/info":             {http.MethodGet: h.ctlInfo},
 		"/clients":          {http.MethodGet: h.ctlClients},
 		"/tokens":           {http.MethodGet: h.ctlTokens},
+		"/tokens/revoke":    {http.MethodPost: h.ctlRevoke},
 		"/mint":             {http.MethodPost: h.ctlMint},
 		"/keys":             {http.MethodGet: h.ctlKeys},
 		"/keys/rotate":      {http.MethodPost: h.ctlRotate},
@@ -283,6 +284,34 @@ func (h *Handler) ctlMint(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, http.StatusOK, map[string]string{"token": tok})
+}
+
+// ctlRevoke revokes the token in {"token": …} (RevokeToken): 200 with what was revoked, 400
+// invalid_request for a missing token, 404 not_found for a token that is not an active
+// token of this instance.
+func (h *Handler) ctlRevoke(w http.ResponseWriter, r *http.Request) {
+	var body struct {
+		Token string `json:"token"`
+	}
+	if e := decodeControl(r, &body); e != nil {
+		writeError(w, e, false)
+		return
+	}
+	if body.Token == "" {
+		writeError(w, oauthErr(CodeInvalidRequest, "token is required"), false)
+		return
+	}
+	rt, err := h.RevokeToken(body.Token)
+	if errors.Is(err, ErrNotRevocable) {
+		writeError(w, &Error{Code: CodeNotFound, Description: err.Error(), Status: http.StatusNotFound}, false)
+		return
+	}
+	if err != nil {
+		writeError(w, errorFrom(err), false)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, rt)
 }
 
 func (h *Handler) ctlKeys(w http.ResponseWriter, _ *http.Request) {

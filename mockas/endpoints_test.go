@@ -1,6 +1,7 @@
 package mockas
 
 import (
+	"errors"
 	"net/http"
 	"net/url"
 	"testing"
@@ -153,5 +154,44 @@ func TestHealth(t *testing.T) {
 	services, _ := r.json["services"].(map[string]any)
 	if r.status != 200 || r.json["status"] != "healthy" || r.json["timestamp"] != "2031-05-06T07:08:09Z" || services["oauth_server"] != "healthy" {
 		t.Fatalf("health: %d %s", r.status, r.body)
+	}
+}
+
+// TestRevokeToken_controlPlane: the operator's revocation (POST /_mockas/tokens/revoke)
+// revokes a minted token whichever client holds it; introspection then says active false;
+// a missing token is invalid_request, an unknown or already revoked one 404.
+func TestRevokeToken_controlPlane(t *testing.T) {
+	s := start(t)
+	minted, err := s.Mint(TokenSpec{ClientID: "mcp-conform-revocation", Subject: "rev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.Mint(TokenSpec{ClientID: "mcp-conform-revocation", Subject: "rev"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if in := introspect(t, s, minted); in["active"] != true {
+		t.Fatalf("minted token not active before revocation: %v", in)
+	}
+	r := postJSON(t, s.URL+"/_mockas/tokens/revoke", `{"token":"`+minted+`"}`)
+	if r.status != 200 || r.json["token_type"] != "access_token" || r.json["jti"] == "" || r.json["client_id"] != "mcp-conform-revocation" {
+		t.Fatalf("control-plane revoke: %d %s", r.status, r.body)
+	}
+	if in := introspect(t, s, minted); in["active"] != false {
+		t.Errorf("revoked token still active: %v", in)
+	}
+	if in := introspect(t, s, other); in["active"] != true {
+		t.Errorf("revoking one token revoked another of the same client: %v", in)
+	}
+	for body, want := range map[string]int{`{"token":"` + minted + `"}`: 404, `{"token":"garbage"}`: 404, `{}`: 400, `{"token":`: 400} {
+		if r := postJSON(t, s.URL+"/_mockas/tokens/revoke", body); r.status != want || r.json["error"] == nil {
+			t.Errorf("revoke %s: %d %s, want %d with an OAuth error", body, r.status, r.body, want)
+		}
+	}
+	if _, err := s.RevokeToken(other); err != nil {
+		t.Errorf("Server.RevokeToken: %v", err)
+	}
+	if _, err := s.RevokeToken(other); !errors.Is(err, ErrNotRevocable) {
+		t.Errorf("second RevokeToken = %v, want ErrNotRevocable", err)
 	}
 }

@@ -92,6 +92,7 @@ var controlOps = []controlOp{
 	{"/info", []string{http.MethodGet}, "issuer, token issuer, JWKS URI, resources, clients, active kid, clock"},
 	{"/clients", []string{http.MethodGet}, "clients with redirect URIs, grant types and scopes (no secrets)"},
 	{"/tokens", []string{http.MethodGet}, "recently issued access tokens, decoded, newest first"},
+	{"/tokens/revoke", []string{http.MethodPost}, "revoke a token as RFC 7009 does, whichever client holds it: {\"token\"}"},
 	{"/mint", []string{http.MethodPost}, "mint a token: TokenSpec JSON -> {\"token\"}"},
 	{"/keys", []string{http.MethodGet}, "JWKS, active and unpublished kid"},
 	{"/keys/rotate", []string{http.MethodPost}, "add and activate a key ({\"retire_previous\":true} drops the old one)"},

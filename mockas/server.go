@@ -147,6 +147,9 @@ func (s *Server) PublishKey() (string, error) { return s.h.PublishKey() }
 // RetireKey removes kid from the JWKS.
 func (s *Server) RetireKey(kid string) error { return s.h.RetireKey(kid) }
 
+// RevokeToken revokes a token as RFC 7009 revocation does, whichever client it was issued to (see Handler.RevokeToken).
+func (s *Server) RevokeToken(tok string) (RevokedToken, error) { return s.h.RevokeToken(tok) }
+
 // SignWithUnpublishedKey turns the unpublished-key mode on or off.
 func (s *Server) SignWithUnpublishedKey(on bool) { s.h.SignWithUnpublishedKey(on) }
 
