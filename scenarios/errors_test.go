@@ -82,3 +82,27 @@ func TestDNSRebinding(t *testing.T) {
 		{id: "RS-57", flaws: []fixtures.Flaw{fixtures.FlawDNSRebindingOpen}, want: check.StatusWarn, detail: "accepts this origin"},
 	})
 }
+
+// TestAS_WhatServerAsks: RS-71 passes on a server that caches its JWKS (and on one that
+// also introspects) and warns on one that fetches it for every request; RS-72 passes on a
+// server that introspects (at once, or after a short introspection cache), informs on one
+// that validates locally, fails on one that ignores "active": false or caches answers for
+// ever.
+func TestAS_WhatServerAsks(t *testing.T) {
+	anon := func(c *check.Config) { c.Minter = nil; c.Scopes = nil }
+	introspects := func(o *fixtures.Options) { o.Introspection = &fixtures.Introspection{} }
+	shortCache := func(o *fixtures.Options) { o.Introspection = &fixtures.Introspection{CacheTTL: 300 * time.Millisecond} }
+	quick := func(c *check.Config) { c.RevocationWait = time.Second }
+	runVSCases(t, []vsCase{
+		{id: "RS-71", want: check.StatusPass, detail: "caches its key set"},
+		{id: "RS-71", tweak: introspects, want: check.StatusPass, detail: "token introspection used"},
+		{id: "RS-71", flaws: []fixtures.Flaw{fixtures.FlawJWKSPerRequest}, want: check.StatusWarn, detail: "for every request"},
+		{id: "RS-71", cfg: anon, want: check.StatusSkip},
+		{id: "RS-72", want: check.StatusInfo, detail: "validates tokens locally"},
+		{id: "RS-72", tweak: introspects, want: check.StatusPass, detail: "refused at once"},
+		{id: "RS-72", tweak: shortCache, cfg: quick, want: check.StatusPass, detail: "caches introspection results for about"},
+		{id: "RS-72", flaws: []fixtures.Flaw{fixtures.FlawIntrospectionActiveIgnored}, want: check.StatusFail, detail: "ignores the introspection answer"},
+		{id: "RS-72", flaws: []fixtures.Flaw{fixtures.FlawIntrospectionCached}, cfg: quick, want: check.StatusFail, detail: "caches introspection results for longer"},
+		{id: "RS-72", cfg: anon, want: check.StatusSkip},
+	})
+}

@@ -401,8 +401,11 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 		fixtures.FlawStringAudRejected: {ownVerifier("RS-45", false, "Decode aud as either a string or an array of strings (RFC 7519 §4.1.3) and accept the token when it contains your resource identifier")},
 		fixtures.FlawPositiveBroken: {ownVerifier("RS-50", false, "Make sure the server trusts the issuer and JWKS of the authorization server that issued the token",
 			"its expected audience is the resource in its PRM document")},
-		fixtures.FlawJWKSFetchedOnce:  {ownVerifier("RS-67", false, "Resolve keys through a JWKS cache that refetches jwks_uri when a token names an unknown kid (rate-limited")},
-		fixtures.FlawHierarchyIgnored: {ownVerifier("RS-54", true, "Expand granted scopes through your hierarchy before comparing them with the operation's requirement")},
+		fixtures.FlawJWKSFetchedOnce:            {ownVerifier("RS-67", false, "Resolve keys through a JWKS cache that refetches jwks_uri when a token names an unknown kid (rate-limited")},
+		fixtures.FlawJWKSPerRequest:             {ownVerifier("RS-71", false, "Keep the JWKS in a cache that refetches jwks_uri only when a token names an unknown kid")},
+		fixtures.FlawIntrospectionActiveIgnored: {introspectingVerifier("RS-72")},
+		fixtures.FlawIntrospectionCached:        {introspectingVerifier("RS-72")},
+		fixtures.FlawHierarchyIgnored:           {ownVerifier("RS-54", true, "Expand granted scopes through your hierarchy before comparing them with the operation's requirement")},
 		fixtures.FlawRateLimitByIP: {{id: "RS-68", says: []string{"Key the limiter on the token's client_id (express-rate-limit: keyGenerator: (req) => req.auth?.clientId)"},
 			options: func(_ fixSite, o *fixtures.Options) {
 				limit := *o.RateLimit
@@ -500,6 +503,8 @@ var exposing = map[fixtures.Flaw]struct {
 	// A key cache that never refetches is told from a slow one by waiting: 5 s is enough
 	// for the applied fix's one-second refetch cooldown.
 	fixtures.FlawJWKSFetchedOnce: {config: func(c *check.Config) { c.KeyRotationWait = 5 * time.Second }},
+	// An introspection cache that never expires is told from a short one by waiting.
+	fixtures.FlawIntrospectionCached: {config: func(c *check.Config) { c.RevocationWait = 2 * time.Second }},
 	// A hierarchy is judged from 2026-07-28 on, and FAILs only when the server advertises
 	// the broader scope.
 	fixtures.FlawHierarchyIgnored: {

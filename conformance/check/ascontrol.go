@@ -25,6 +25,7 @@ type asController interface {
 	RetireKey(ctx context.Context, kid string) error
 	QueueFault(ctx context.Context, f mockas.Fault) error
 	ClearFaults(ctx context.Context) error
+	RevokeToken(ctx context.Context, token string) error
 }
 
 // asControl returns the run's controller, or ErrNoASControl.
@@ -88,6 +89,32 @@ func (c *C) ClearFaults(ctx context.Context) error {
 	return nil
 }
 
+// RevokeToken has the mockas revoke token as RFC 7009 revocation does (introspection then
+// answers "active": false). Revoke only tokens minted for the calling check.
+func (c *C) RevokeToken(ctx context.Context, token string) error {
+	ac, err := c.asControl()
+	if err != nil {
+		return err
+	}
+	if err := ac.RevokeToken(ctx, token); err != nil {
+		return fmt.Errorf("revoke a token: %w", err)
+	}
+	return nil
+}
+
+// ASRequestsSince returns the requests the mockas answered after capture sequence number
+// since that the suite did not send — what the target (or another client of the mockas)
+// asked the authorization server — and the last sequence number captured, to pass as since
+// next time. The error says why the mockas's capture cannot be read (no cooperative mode, a
+// mockas without a request log, a control plane that refused).
+func (c *C) ASRequestsSince(ctx context.Context, since uint64) ([]mockas.RecordedRequest, uint64, error) {
+	m := c.run.cfg.Minter
+	if m == nil {
+		return nil, since, ErrNoASControl
+	}
+	return targetASRequests(ctx, m, since)
+}
+
 // localAS is the part of an in-process mockas (Server or Handler) the controller uses.
 type localAS interface {
 	PublishKey() (string, error)
@@ -140,6 +167,28 @@ func (m localMinter) ClearFaults(ctx context.Context) error {
 	}
 	l.ClearFaults()
 	return nil
+}
+
+// RevokeToken implements asController.
+func (m localMinter) RevokeToken(ctx context.Context, token string) error {
+	r, ok := m.as.(interface {
+		RevokeToken(string) (mockas.RevokedToken, error)
+	})
+	if !ok {
+		return ErrNoASControl
+	}
+	_, err := r.RevokeToken(token)
+	return err
+}
+
+// RevokeToken implements asController with POST /_mockas/tokens/revoke.
+func (m *controlPlaneMinter) RevokeToken(ctx context.Context, token string) error {
+	body, err := json.Marshal(map[string]string{"token": token})
+	if err != nil {
+		return err
+	}
+	var out mockas.RevokedToken
+	return m.call(ctx, http.MethodPost, "/_mockas/tokens/revoke", body, &out)
 }
 
 // PublishKey implements asController with POST /_mockas/keys/publish.

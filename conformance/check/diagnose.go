@@ -10,6 +10,7 @@ package check
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -19,9 +20,10 @@ import (
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
 
-// requestLog is implemented by minters that can list the requests their mockas answered.
+// requestLog is implemented by minters that can list the requests their mockas answered:
+// those with a Seq greater than since, oldest first.
 type requestLog interface {
-	CapturedRequests(ctx context.Context) ([]mockas.RecordedRequest, error)
+	CapturedRequests(ctx context.Context, since uint64) ([]mockas.RecordedRequest, error)
 }
 
 // tokenClaims is what the diagnosis reads from a minted token (never verified: it is ours).
@@ -63,26 +65,40 @@ func FormatAudience(aud []string) string {
 // did not send (its own carry the mcp-conform User-Agent); ok is false when the minter
 // cannot tell.
 func serverFetches(ctx context.Context, m Minter) (fetches []mockas.RecordedRequest, ok bool) {
-	rl, isLog := m.(requestLog)
-	if !isLog {
-		return nil, false
-	}
-	all, err := rl.CapturedRequests(ctx)
+	all, _, err := targetASRequests(ctx, m, 0)
 	if err != nil {
 		return nil, false
 	}
 	for _, r := range all {
 		switch r.Endpoint {
 		case "keys", "metadata", "openid_configuration":
-		default:
-			continue
+			fetches = append(fetches, r)
 		}
+	}
+	return fetches, true
+}
+
+// targetASRequests returns the requests the mockas captured after seq since that the suite
+// did not send (its own carry the mcp-conform User-Agent), and the last seq captured (since
+// when there is none). The error says why the capture cannot be read.
+func targetASRequests(ctx context.Context, m Minter, since uint64) (reqs []mockas.RecordedRequest, last uint64, err error) {
+	rl, isLog := m.(requestLog)
+	if !isLog {
+		return nil, since, errors.New("the minter keeps no request log")
+	}
+	all, err := rl.CapturedRequests(ctx, since)
+	if err != nil {
+		return nil, since, fmt.Errorf("read the mockas's captured requests: %w", err)
+	}
+	last = since
+	for _, r := range all {
+		last = max(last, r.Seq)
 		if strings.HasPrefix(r.Header.Get("User-Agent"), "mcp-conform/") {
 			continue
 		}
-		fetches = append(fetches, r)
+		reqs = append(reqs, r)
 	}
-	return fetches, true
+	return reqs, last, nil
 }
 
 // diagnoseRefusal names the likely cause of a refused valid token (one line) and returns,

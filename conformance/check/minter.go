@@ -58,14 +58,14 @@ func (m localMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (string, e
 }
 
 // CapturedRequests implements requestLog with the in-process mockas's capture.
-func (m localMinter) CapturedRequests(context.Context) ([]mockas.RecordedRequest, error) {
+func (m localMinter) CapturedRequests(_ context.Context, since uint64) ([]mockas.RecordedRequest, error) {
 	switch as := m.as.(type) {
 	case interface {
-		Requests() []mockas.RecordedRequest
+		RequestsSince(after uint64, limit int) []mockas.RecordedRequest
 	}:
-		return as.Requests(), nil
+		return as.RequestsSince(since, 0), nil
 	case interface{ MockAS() *mockas.Handler }:
-		return as.MockAS().Requests(), nil
+		return as.MockAS().RequestsSince(since, 0), nil
 	}
 	return nil, errors.New("the mockas keeps no request log")
 }
@@ -166,10 +166,9 @@ func (m *controlPlaneMinter) Mint(ctx context.Context, spec mockas.TokenSpec) (s
 const maxCapturePages = 10
 
 // CapturedRequests implements requestLog with GET /_mockas/requests, page by page (?since=
-// the last seq seen).
-func (m *controlPlaneMinter) CapturedRequests(ctx context.Context) ([]mockas.RecordedRequest, error) {
+// the last seq seen), from since on.
+func (m *controlPlaneMinter) CapturedRequests(ctx context.Context, since uint64) ([]mockas.RecordedRequest, error) {
 	var all []mockas.RecordedRequest
-	var since uint64
 	for range maxCapturePages {
 		var page []mockas.RecordedRequest
 		if err := m.call(ctx, http.MethodGet, fmt.Sprintf("/_mockas/requests?since=%d", since), nil, &page); err != nil {

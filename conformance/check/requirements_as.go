@@ -34,5 +34,23 @@ func asRequirements() []Requirement {
 			Expects: "No health endpoint (404, 405, 401/403): INFO. Otherwise a JSON object with a status member (WARN if not). With the authorization server failing: 503 (any 5xx), a status other than healthy/ok/up/pass, or a member that turned degraded/unhealthy/down/fail/error; WARN when it keeps saying healthy.",
 			Fix:     "Serve GET /health with {\"status\":…,\"services\":{\"oauth_server\":…}}, probing the authorization server's metadata (or JWKS) on each call or with a short cache, and answer 503 with status degraded when it fails.",
 		},
+		{
+			ID: "RS-71", Title: "SHOULD cache the JWKS rather than fetch it for every request (what the server asks the authorization server) (practice)",
+			Level: SHOULD, Area: areaAS, Versions: all, Practice: true,
+			Refs:    []string{"Scalekit docs, cookbook \"M2M: JWKS and OAuth scopes\" (practice)", "OpenID Connect Core 1.0 §10.1.1", "RFC 7517 §5", "RFC 8414 §2 (jwks_uri)"},
+			Quote:   "Cache JWKS responses; refetch when verification fails with an unknown kid (key rotation).",
+			Sends:   "Cooperative mode, after the other checks and alone: first reads the requests the mockas captured during the run (its request log, secrets redacted) and reports what the server asked it — JWKS fetches, metadata discovery, token introspection. Then 4 baseline requests, each with a new valid token signed by the active key (a kid the server already knows), and the mockas's capture again.",
+			Expects: "The requests with a known kid cause at most one JWKS fetch (a cache; one fetch is a cache that expired meanwhile). WARN when every one of them fetched the JWKS: each request then depends on the authorization server being up, and a burst of requests is a burst on it. Fetches the suite's own unknown-kid tokens caused elsewhere in the run (attack tokens, RS-67's new key) are reported but never judged. Between 2 and 3 fetches for 4 requests: INFO (not attributable). Skipped when the mockas's request log cannot be read or a valid token was refused.",
+			Fix:     "Keep the JWKS in a cache that refetches jwks_uri only when a token names an unknown kid, rate-limited, and at most every few minutes otherwise (jose's createRemoteJWKSet, go-jose with a refreshing key set, PyJWT's PyJWKClient); never fetch the key set inside each request's validation.",
+		},
+		{
+			ID: "RS-72", Title: "MUST refuse a token revoked at the authorization server when it introspects tokens",
+			Level: MUST, Area: areaAS, Versions: all,
+			Refs:    []string{"RFC 7662 §2.2", "RFC 7662 §4", "RFC 7009 §2", "RFC 6750 §3.1"},
+			Quote:   "active REQUIRED. Boolean indicator of whether or not the presented token is currently active. The specifics of a token's \"active\" state will vary depending on the implementation of the authorization server and the information it keeps about its tokens, but a \"true\" value return for the \"active\" property will generally indicate that a given token has been issued by this authorization server, has not been revoked by the resource owner, and is within its given time window of validity",
+			Sends:   "Cooperative mode, after the other checks and alone: the baseline request with a valid token minted for this check only (its own client_id), the mockas's capture to see whether the server introspected it; if it did, the mockas revokes that token (as RFC 7009 revocation does; POST /_mockas/tokens/revoke) and the request is sent again — retried a few times within 10 s when it is still accepted without a new introspection.",
+			Expects: "A server that introspects refuses the revoked token (401). FAIL when it accepts it after introspecting it again (it ignores \"active\": false), or still accepts it 10 s after the revocation without asking the authorization server again (its introspection cache outlives revocations). Refused within the 10 s: passed, with how long the cache kept it. A server that does not introspect: INFO (a self-contained JWT stays valid until exp). Skipped when the mockas cannot revoke or its request log cannot be read.",
+			Fix:     "Refuse a token whose introspection answer is \"active\": false (RFC 7662 §2.2) with 401 invalid_token, and cache introspection results for seconds at most, never beyond the token's exp, so a revocation takes effect.",
+		},
 	}
 }

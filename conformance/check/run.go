@@ -83,6 +83,11 @@ type Config struct {
 	// jose's 30 s, accepts it later); default DefaultKeyRotationWait. The wait happens only
 	// after a first refusal, concurrently with the other checks.
 	KeyRotationWait time.Duration
+	// RevocationWait bounds how long RS-72 keeps retrying a token revoked at the
+	// authorization server that an introspecting target still accepted without asking the
+	// authorization server again (a short introspection cache); default
+	// DefaultRevocationWait.
+	RevocationWait time.Duration
 	// HealthPath is the path of the target's health endpoint (on the target's origin);
 	// "" means /health, the seed document's.
 	HealthPath string
@@ -96,6 +101,10 @@ type Config struct {
 // DefaultKeyRotationWait covers jose's createRemoteJWKSet cooldown (30 s between JWKS
 // fetches) plus a margin.
 const DefaultKeyRotationWait = 35 * time.Second
+
+// DefaultRevocationWait is how long an introspection cache may keep a revoked token usable
+// before RS-72 fails it.
+const DefaultRevocationWait = 10 * time.Second
 
 // Run is one execution context against one target: the bounded HTTP client, the minter and
 // the per-run caches (baseline response, discovery, positive control). Safe for concurrent use.
@@ -252,6 +261,9 @@ func newRun(cfg Config) (*Run, error) {
 	}
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.RevocationWait <= 0 {
+		cfg.RevocationWait = DefaultRevocationWait
 	}
 	if cfg.KeyRotationWait <= 0 {
 		cfg.KeyRotationWait = DefaultKeyRotationWait
