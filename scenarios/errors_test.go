@@ -106,3 +106,31 @@ func TestAS_WhatServerAsks(t *testing.T) {
 		{id: "RS-72", cfg: anon, want: check.StatusSkip},
 	})
 }
+
+// TestAS_RevocationThroughControlPlane: with --mockas (a running mockas reached through its
+// control plane) RS-71 reads the capture page by page and RS-72 revokes through
+// POST /_mockas/tokens/revoke.
+func TestAS_RevocationThroughControlPlane(t *testing.T) {
+	e := newEnv(t, func(o *fixtures.Options) { o.Introspection = &fixtures.Introspection{} })
+	cfg := e.config()
+	m, err := check.ControlPlaneMinter(t.Context(), e.AS.URL, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.Minter = m
+	for _, id := range []string{"RS-71", "RS-72"} {
+		if res := run(t, cfg, id); res.Status != check.StatusPass {
+			t.Errorf("%s through the control plane: %s: %s", id, res.Status, res.Detail)
+		}
+	}
+	for _, f := range []fixtures.Flaw{fixtures.FlawIntrospectionActiveIgnored} {
+		e := newEnv(t, fixtures.FlawTweak(f), f)
+		cfg := e.config()
+		if cfg.Minter, err = check.ControlPlaneMinter(t.Context(), e.AS.URL, 0); err != nil {
+			t.Fatal(err)
+		}
+		if res := run(t, cfg, "RS-72"); res.Status != check.StatusFail {
+			t.Errorf("RS-72 through the control plane on %s: %s: %s", f, res.Status, res.Detail)
+		}
+	}
+}
