@@ -6,8 +6,9 @@ package scenarios_test
 // the Fix text says (answer 400 to two Authorization lines, verify the signature with the
 // JWKS keys, serve the document at the path-suffixed URL, check the operation's scopes…),
 // and where the text says so a change of the server's configuration — while the flaw itself
-// stays in place, and the check must then pass. The same checks run first on the flawed
-// server in the same setup and must not all pass there, so no applied fix is vacuous. Each
+// stays in place, and the check must then pass while the fixed server still accepts a valid
+// token (the positive control). The same checks run first on the flawed server in the same
+// setup and must not all pass there, so no applied fix is vacuous. Each
 // applied fix names the phrases of the Fix text it implements: when the registry's advice
 // changes, the test fails until the applied change follows it, and a Fix text whose advice
 // does not work fails the run of the check.
@@ -466,6 +467,13 @@ func TestRegistryFixesApplied(t *testing.T) {
 				t.Errorf("%s: every check of %s passes on the flawed server; the test does not expose the flaw", flaw, strings.Join(ids, ", "))
 			}
 			cfg := startFixture(t, as, flaw, applied)
+			// A fix must not pass by refusing everything: the fixed server still accepts a
+			// valid token (the positive control, first, before a rate limit is spent).
+			if !slices.Contains(ids, check.ControlID) {
+				if res := run(t, cfg, check.ControlID); res.Status != check.StatusPass {
+					t.Errorf("%s: with the fix for %s applied, the positive control %s: %s", flaw, strings.Join(ids, ", "), res.Status, res.Detail)
+				}
+			}
 			for _, id := range ids {
 				res := run(t, cfg, id)
 				if res.Status != check.StatusPass && res.Status != check.StatusInfo {
