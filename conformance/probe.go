@@ -2,7 +2,7 @@ package conformance
 
 // This file is the model behind "mcp-conform probe": the discovery chain a client follows to
 // obtain a token (401 challenge → protected resource metadata → authorization server
-// metadata → JWKS), step by step, judged by the same checks as a full run (RS-01…RS-25) on
+// metadata → JWKS), step by step, judged by the same checks as a full run (RS-01…RS-25, RS-73, RS-74) on
 // the same check.Run. Probe sends the requests the run would send and reaches the verdicts
 // the run would reach; the command only prints it.
 
@@ -35,10 +35,11 @@ type ProbeReport struct {
 var probeChecks = map[check.Stage][]string{
 	check.StageChallenge:  {"RS-01", "RS-02", "RS-03", "RS-04", "RS-05", "RS-06", "RS-07", "RS-08", "RS-09", "RS-10", "RS-10b"},
 	check.StagePRM:        {"RS-11", "RS-12", "RS-13", "RS-14", "RS-15", "RS-16", "RS-17", "RS-18", "RS-20", "RS-21", "RS-22", "RS-23", "RS-24", "RS-25"},
-	check.StageASMetadata: {"RS-19"},
+	check.StageASMetadata: {"RS-19", "RS-73"},
+	check.StageJWKS:       {"RS-74"},
 }
 
-// ProbeIDs returns the IDs of the checks Probe runs (RS-01…RS-25), sorted.
+// ProbeIDs returns the IDs of the checks Probe runs (RS-01…RS-25, RS-73, RS-74), sorted.
 func ProbeIDs() []string {
 	var ids []string
 	for _, v := range probeChecks {

@@ -413,7 +413,45 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 				limit.Key = func(_ *http.Request, clientID string) string { return clientID }
 				o.RateLimit = &limit
 			}}},
+		fixtures.FlawASNoPKCE:       {pkceAdvertised()},
+		fixtures.FlawJWKSPrivateKey: {publicKeysOnly()},
 	}
+}
+
+// pkceAdvertised follows RS-73's fix: the fronting host serves its identity provider's
+// metadata with code_challenge_methods_supported added, issuer and endpoints untouched.
+func pkceAdvertised() appliedFix {
+	return appliedFix{id: "RS-73",
+		says: []string{`"code_challenge_methods_supported": ["S256"]`, "serve its metadata with the member added and the issuer and endpoints unchanged"},
+		wrap: func(_ fixSite, next http.Handler) http.Handler {
+			return rewriting(next, func(r *http.Request, c *captured) {
+				var meta map[string]any
+				if r.URL.Path != "/.well-known/oauth-authorization-server" || json.Unmarshal(c.body, &meta) != nil {
+					return
+				}
+				meta["code_challenge_methods_supported"] = []string{"S256"}
+				c.body, _ = json.Marshal(meta) // decoded from JSON: cannot fail
+			})
+		}}
+}
+
+// publicKeysOnly follows RS-74's fix: every key of the published JWKS is marshalled from its
+// public part (go-jose's key.Public()).
+func publicKeysOnly() appliedFix {
+	return appliedFix{id: "RS-74",
+		says: []string{"Publish only the public part of each key", "in go-jose marshal key.Public()"},
+		wrap: func(_ fixSite, next http.Handler) http.Handler {
+			return rewriting(next, func(r *http.Request, c *captured) {
+				var set jose.JSONWebKeySet
+				if r.URL.Path != "/.well-known/jwks.json" || json.Unmarshal(c.body, &set) != nil {
+					return
+				}
+				for i, k := range set.Keys {
+					set.Keys[i] = k.Public()
+				}
+				c.body, _ = json.Marshal(set) // public keys always marshal
+			})
+		}}
 }
 
 // TestRegistryFixesApplied applies, for every flaw, the registry's fix for each check the

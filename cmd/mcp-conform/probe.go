@@ -2,7 +2,7 @@ package main
 
 // This file implements "mcp-conform probe": a view over conformance.Probe, which walks the
 // discovery chain on a check.Run and judges each step with the same checks as "run"
-// (RS-01…RS-25). This file parses flags and prints; it holds no verdict logic.
+// (RS-01…RS-25, RS-73, RS-74). This file parses flags and prints; it holds no verdict logic.
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 func probeCmd(ctx context.Context, c *cli, args []string) int {
 	fs := newFlagSet("probe", "mcp-conform probe --url URL [--timeout DURATION] [--header-env NAME]...",
 		`Walk the discovery chain of an MCP server the way a client does, step by step, and judge
-each step with the checks "mcp-conform run" uses (RS-01…RS-25, same requests, same verdicts):
+each step with the checks "mcp-conform run" uses (RS-01…RS-25, RS-73, RS-74, same requests, same verdicts):
 
   1. the unauthenticated request and its 401 WWW-Authenticate Bearer challenge
   2. the protected resource metadata (resource_metadata, else the well-known URLs; RFC 9728)

@@ -17,6 +17,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/mcp-conform/mcp-conform/conformance/jwtrule"
 	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
@@ -39,6 +40,9 @@ type Discovery struct {
 	ASErr         error  // why no AS metadata was found
 	JWKSURL       string // jwks_uri of the AS metadata
 	JWKSErr       error  // why no JWKS was found
+	// JWKSPrivate are the keys of the jwks_uri document that carry private or symmetric key
+	// material, read from the raw document (also when it does not decode as a JWK Set).
+	JWKSPrivate []jwtrule.LeakedKey
 
 	baselineEx Exchange   // the unauthenticated baseline exchange
 	exchanges  []Exchange // the metadata fetches, in order
@@ -284,6 +288,7 @@ func (r *Run) findJWKS(ctx context.Context, d *Discovery) {
 		d.JWKSErr = err
 		return
 	}
+	d.JWKSPrivate, _ = jwtrule.PrivateKeys(resp.Body) // a document that is no JWK Set fails below
 	var set jose.JSONWebKeySet
 	if err := json.Unmarshal(resp.Body, &set); err != nil {
 		d.JWKSErr = fmt.Errorf("jwks_uri %s: decode JWK set: %w", uri, err)

@@ -2,7 +2,8 @@ package check
 
 // This file continues the requirement registry's data (see requirements.go): what only a
 // tester that runs the target's authorization server can provoke — a key rotation, a
-// degraded authorization server, a revoked token.
+// degraded authorization server, a revoked token — and what the authorization server the
+// target names publishes (PKCE support, its JWKS), read from the discovery chain.
 
 func asRequirements() []Requirement {
 	all := KnownVersions()
@@ -51,6 +52,27 @@ func asRequirements() []Requirement {
 			Sends:   "Cooperative mode, after the other checks and alone: the baseline request with a valid token minted for this check only (its own client_id), the mockas's capture to see whether the server introspected it; if it did, the mockas revokes that token (as RFC 7009 revocation does; POST /_mockas/tokens/revoke) and the request is sent again — retried a few times within 10 s when it is still accepted without a new introspection.",
 			Expects: "A server that introspects refuses the revoked token (401). FAIL when it accepts it after introspecting it again (it ignores \"active\": false), or still accepts it 10 s after the revocation without asking the authorization server again (its introspection cache outlives revocations). Refused within the 10 s: passed, with how long the cache kept it. A server that does not introspect: INFO (a self-contained JWT stays valid until exp). Skipped when the mockas cannot revoke or its request log cannot be read.",
 			Fix:     "Refuse a token whose introspection answer is \"active\": false (RFC 7662 §2.2) with 401 invalid_token, and cache introspection results for seconds at most, never beyond the token's exp, so a revocation takes effect.",
+		},
+		{
+			ID: "RS-73", Title: "MUST name an authorization server that supports PKCE with S256 (code_challenge_methods_supported)",
+			Level: MUST, Area: areaAS, Versions: all,
+			Refs: []string{"MCP 2025-11-25 authorization, Security Considerations \"Authorization Code Protection\"", "RFC 8414 §2 (code_challenge_methods_supported)",
+				"OAuth 2.1 §4.1.1", "RFC 9700 §2.1.1"},
+			Quote: "If code_challenge_methods_supported is absent, the authorization server does not support PKCE and MCP clients MUST refuse to proceed. […] Authorization servers providing OpenID Connect Discovery 1.0 MUST include code_challenge_methods_supported in their metadata to ensure MCP compatibility. (MCP 2025-11-25) — MCP clients MUST use the S256 code challenge method when technically capable, as required by OAuth 2.1 Section 4.1.1.",
+			Sends: "Nothing beyond discovery: reads code_challenge_methods_supported in the metadata of the first authorization server the protected resource metadata names (the one the discovery chain follows).",
+			Expects: "A JSON array of strings containing S256. FAIL when it is present without S256 (OAuth 2.1 §4.1.1 makes S256 mandatory to implement on the server, and MCP clients must use it) or is not an array of strings (RFC 8414 §2), " +
+				"and, for MCP 2025-11-25 and later, when it is absent from metadata served through OpenID Connect Discovery (MCP requires it there). " +
+				"WARN when it is absent from RFC 8414 metadata: RFC 8414 makes the member OPTIONAL and RFC 9700 §2.1.1 allows a deployment-specific way to signal PKCE, so no MUST is provably broken, but MCP 2025-11-25 clients must refuse to proceed, so such clients cannot obtain a token for the server. Skipped without authorization server metadata (RS-19 judges that).",
+			Fix: "Name an authorization server whose metadata advertises \"code_challenge_methods_supported\": [\"S256\"] (Scalekit does). When you front an identity provider that omits it, serve its metadata with the member added and the issuer and endpoints unchanged, or configure the provider to advertise PKCE.",
+		},
+		{
+			ID: "RS-74", Title: "MUST NOT name an authorization server whose JWKS publishes private key material",
+			Level: MUST, Area: areaAS, Versions: all,
+			Refs:    []string{"RFC 7517 §7", "RFC 7517 §9.2", "RFC 7518 §6.2.2, §6.3.2, §6.4.1", "RFC 8037 §2", "RFC 8414 §2 (jwks_uri)"},
+			Quote:   "Access to JWKs containing non-public key material by parties without legitimate access to the non-public information MUST be prevented. (RFC 7517 §7) — Private and symmetric keys must be protected from disclosure to unintended parties. (RFC 7517 §9.2)",
+			Sends:   "Nothing beyond discovery: reads the raw jwks_uri document of the authorization server the discovery chain follows.",
+			Expects: "No key carries a private or symmetric member: d (RSA, EC, OKP), p, q, dp, dq, qi, oth (RSA) or k (oct). FAIL naming each such key by position, kid and member names (the values are never printed, and are redacted from the evidence): whoever reads the public JWKS can sign tokens every resource server trusting that issuer accepts. Skipped when no JWKS was fetched.",
+			Fix:     "Publish only the public part of each key: in go-jose marshal key.Public(), in jose (Node) use exportJWK(publicKey), in PyJWT/jwcrypto export_public(); then rotate every key that was published with its private part, since it must be considered compromised.",
 		},
 	}
 }

@@ -11,7 +11,10 @@ package safe
 //   - anything shaped like a compact JWS/JWT (RFC 7515 §7.1), signed or not;
 //   - the access_token, refresh_token, id_token, client_secret, client_assertion,
 //     code_verifier and password members of JSON bodies, form bodies and query strings
-//     (RFC 6749 §2.3.1, §4.1.3, §5.1; RFC 7636 §4.5; RFC 6750 §2.3).
+//     (RFC 6749 §2.3.1, §4.1.3, §5.1; RFC 7636 §4.5; RFC 6750 §2.3);
+//   - the private and symmetric members of JSON Web Keys (d, p, q, dp, dq, qi, k: RFC 7518
+//     §6.2.2, §6.3.2, §6.4.1; RFC 8037 §2) in JSON that holds a "kty" member, so a JWKS that
+//     leaks a private key (RS-74) does not leak it again through the report.
 //
 // Redaction is idempotent: redacted text passes through again unchanged.
 
@@ -65,6 +68,8 @@ var (
 	jwtPattern = regexp.MustCompile(`eyJ[A-Za-z0-9_-]{2,}\.[A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]*)?`)
 	// "name": "value" in JSON (escaped quotes inside the value allowed).
 	jsonSecretField = regexp.MustCompile(`(?i)("(?:access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|password)"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
+	// A private or symmetric JWK member; applied only to text holding "kty".
+	jwkPrivateField = regexp.MustCompile(`("(?:d|p|q|dp|dq|qi|k)"\s*:\s*")((?:[^"\\]|\\.)*)(")`)
 	// name=value in query strings, form bodies and prose.
 	formSecretField = regexp.MustCompile(`(?i)((?:^|[?&\s;,])(?:access_token|refresh_token|id_token|client_secret|client_assertion|code_verifier|password)=)([^&\s"',;]*)`)
 	// A "Name: value" line of a credential header field.
@@ -189,6 +194,12 @@ func Redact(s string, secrets []string) string {
 				return m
 			}
 			return g[1] + Value(g[2])
+		})
+	}
+	if strings.Contains(s, `"kty"`) {
+		s = jwkPrivateField.ReplaceAllStringFunc(s, func(m string) string {
+			g := jwkPrivateField.FindStringSubmatch(m)
+			return g[1] + Value(g[2]) + g[3]
 		})
 	}
 	if !strings.Contains(s, "eyJ") {

@@ -32,6 +32,9 @@ func TestRedact(t *testing.T) {
 		{"short secret is left to the patterns", "the word pass", []string{"pass"}, "the word pass"},
 		{"challenge kept", `WWW-Authenticate: Bearer error="invalid_token", resource_metadata="http://x/.well-known"`, nil,
 			`WWW-Authenticate: Bearer error="invalid_token", resource_metadata="http://x/.well-known"`},
+		{"private JWK members", `{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB","d":"c2VjcmV0","qi":"eHl6"},{"kty":"oct","k":"a2V5"}]}`, nil,
+			`{"keys":[{"kty":"RSA","kid":"k","n":"AQAB","e":"AQAB","d":"[redacted 8 bytes]","qi":"[redacted 4 bytes]"},{"kty":"oct","k":"[redacted 4 bytes]"}]}`},
+		{"d outside a JWK kept", `{"d": "2026-01-01"}`, nil, `{"d": "2026-01-01"}`},
 		{"status line kept", "HTTP/1.1 401 Unauthorized", nil, "HTTP/1.1 401 Unauthorized"},
 		{"empty", "", nil, ""},
 	}
