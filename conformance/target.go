@@ -106,6 +106,21 @@ func WithLabelFilter(filter string) Option {
 	return func(o *Options) { o.LabelFilter = filter }
 }
 
+// Mode names the run's mode as "mcp-conform run" prints it before the report: "cooperative
+// (mockas URL)", "supplied token" or "anonymous".
+func (t Target) Mode() string {
+	switch {
+	case t.MockASURL != "":
+		return "cooperative (mockas " + t.MockASURL + ")"
+	case t.MockAS != nil:
+		return "cooperative (mockas " + t.MockAS.URL + ")"
+	case t.Token != "":
+		return "supplied token"
+	default:
+		return "anonymous"
+	}
+}
+
 // config validates t and builds the check configuration, minter excluded.
 func (t Target) config() (check.Config, error) {
 	if strings.TrimSpace(t.URL) == "" {

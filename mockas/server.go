@@ -56,13 +56,27 @@ func Start(tb TB, opts ...Option) *Server {
 	return s
 }
 
-// newServer listens, builds the handler and serves. syncFile is newHandler's.
+// Listen starts a server on addr (host:port; "127.0.0.1:0" picks a free port) with the
+// options applied to a zero Config, and returns an error instead of panicking. The issuer
+// defaults to http://ADDR as listened on: give a fixed port when a server under test must be
+// configured with the issuer in advance ("mcp-conform run --serve-mockas").
+func Listen(addr string, opts ...Option) (*Server, error) {
+	return listenServer(nil, addr, opts...)
+}
+
+// newServer listens on a free loopback port, builds the handler and serves. syncFile is
+// newHandler's.
 func newServer(syncFile func(*os.File) error, opts ...Option) (*Server, error) {
+	return listenServer(syncFile, "127.0.0.1:0", opts...)
+}
+
+// listenServer listens on addr, builds the handler and serves.
+func listenServer(syncFile func(*os.File) error, addr string, opts ...Option) (*Server, error) {
 	var cfg Config
 	for _, o := range opts {
 		o(&cfg)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen: %w", err)
 	}

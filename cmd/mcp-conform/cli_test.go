@@ -5,7 +5,6 @@ package main
 
 import (
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/mcp-conform/mcp-conform/conformance"
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 )
 
@@ -111,49 +109,6 @@ func TestCLI_timeoutInSeconds(t *testing.T) {
 	}
 }
 
-func TestExitReasons(t *testing.T) {
-	results := func(statuses ...string) []check.Result {
-		var rs []check.Result
-		for i, s := range statuses {
-			rs = append(rs, check.Result{ID: fmt.Sprintf("RS-%02d", i+1), Status: check.Status(s)})
-		}
-		return rs
-	}
-	tests := []struct {
-		name     string
-		report   conformance.Report
-		strict   bool
-		wantCode int
-		want     string
-	}{
-		{"clean", conformance.Report{Results: results("pass", "skip")}, false, 0, "no check failed"},
-		{"warnings tolerated", conformance.Report{Results: results("pass", "warn")}, false, 0,
-			"no check failed; 1 warning (RS-02) (--strict fails on warnings)"},
-		{"strict and warnings", conformance.Report{Results: results("warn", "warn", "warn")}, true, 1,
-			"--strict and 3 warnings (RS-01, RS-02, RS-03)"},
-		{"failures", conformance.Report{Results: results("fail", "pass", "fail")}, false, 1, "2 failures (RS-01, RS-03)"},
-		{"expected by the baseline", conformance.Report{Results: results("fail", "pass"), Expected: []string{"RS-01"}}, false, 0,
-			"no check failed; 1 failure (RS-01) expected by the baseline"},
-		{"warning expected too", conformance.Report{Results: results("fail", "warn"), Expected: []string{"RS-01", "RS-02"}}, false, 0,
-			"no check failed; 1 failure (RS-01) and 1 warning (RS-02) expected by the baseline"},
-		{"stale with strict", conformance.Report{Results: results("pass"), Stale: []string{"RS-01"}}, true, 1,
-			"--strict and 1 stale baseline entry (RS-01)"},
-		{"many", conformance.Report{Results: results("fail", "fail", "fail", "fail", "fail", "fail", "fail", "fail")}, false, 1,
-			"8 failures (RS-01, RS-02, RS-03, RS-04, RS-05, RS-06, … 2 more)"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			code, reasons := exitReasons(&tt.report, tt.strict)
-			if got := strings.Join(reasons, "; "); code != tt.wantCode || got != tt.want {
-				t.Errorf("exitReasons = %d %q, want %d %q", code, got, tt.wantCode, tt.want)
-			}
-			if rc := tt.report.ExitCode(tt.strict); rc != code {
-				t.Errorf("exitReasons says %d, Report.ExitCode %d", code, rc)
-			}
-		})
-	}
-}
-
 func TestCLI_main_secretsNeverPrinted(t *testing.T) {
 	const secret = "s3cr3t-value-that-must-not-leak"
 	env := map[string]string{"GW": "X-Api-Key " + secret} // malformed: no colon
@@ -247,8 +202,8 @@ func TestRunFlags_build(t *testing.T) {
 	if !opts.Strict || opts.LabelFilter != "level:must" || opts.ExpectedFailures != nil {
 		t.Errorf("options = %+v", opts)
 	}
-	if got := modeLine(target); got != "cooperative (mockas http://127.0.0.1:9000)" {
-		t.Errorf("modeLine = %q", got)
+	if got := target.Mode(); got != "cooperative (mockas http://127.0.0.1:9000)" {
+		t.Errorf("Mode = %q", got)
 	}
 }
 
@@ -271,8 +226,8 @@ func TestModeLine(t *testing.T) {
 		if err != nil {
 			t.Fatalf("build(%v): %v", tt.args, err)
 		}
-		if got := modeLine(target); got != tt.want {
-			t.Errorf("modeLine(%v) = %q, want %q", tt.args, got, tt.want)
+		if got := target.Mode(); got != tt.want {
+			t.Errorf("Mode(%v) = %q, want %q", tt.args, got, tt.want)
 		}
 	}
 }

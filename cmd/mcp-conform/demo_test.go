@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/mcp-conform/mcp-conform/conformance/demo"
 	"github.com/mcp-conform/mcp-conform/fixtures"
 )
 
@@ -64,16 +65,16 @@ func TestDemo(t *testing.T) {
 }
 
 func TestDemoTableRow(t *testing.T) {
-	long := demoOutcome{name: "some-server", expectFail: []string{"RS-11"},
-		fails: []string{"RS-11", "RS-12", "RS-13", "RS-14", "RS-15", "RS-16", "RS-17", "RS-18", "RS-19"},
-		warns: []string{"RS-03", "RS-05", "RS-06", "RS-21", "RS-58"}}
+	long := demo.Outcome{Name: "some-server", ExpectFail: []string{"RS-11"},
+		Fails: []string{"RS-11", "RS-12", "RS-13", "RS-14", "RS-15", "RS-16", "RS-17", "RS-18", "RS-19"},
+		Warns: []string{"RS-03", "RS-05", "RS-06", "RS-21", "RS-58"}}
 	for _, color := range []bool{false, true} {
 		var out bytes.Buffer
 		c := &cli{stdout: &out, stderr: io.Discard, color: color}
 		table := newDemoTable(c, []fixtures.Broken{{Name: "some-server"}})
 		table.row(long)
-		table.row(demoOutcome{name: "correct", warns: []string{"RS-58"}})
-		table.row(demoOutcome{name: "missed", expectFail: []string{"RS-35"}, missing: []string{"RS-35"}})
+		table.row(demo.Outcome{Name: "correct", Warns: []string{"RS-58"}})
+		table.row(demo.Outcome{Name: "missed", ExpectFail: []string{"RS-35"}, Missing: []string{"RS-35"}})
 		lines := strings.Split(strings.TrimRight(out.String(), "\n"), "\n")
 		for _, l := range lines {
 			if n := visibleLen(l); n > demoWidth {
@@ -88,24 +89,6 @@ func TestDemoTableRow(t *testing.T) {
 			if !strings.Contains(plain, want) {
 				t.Errorf("color=%v: the rows lack %q:\n%s", color, want, plain)
 			}
-		}
-	}
-}
-
-func TestDemoOutcome_ok(t *testing.T) {
-	tests := []struct {
-		name string
-		o    demoOutcome
-		want bool
-	}{
-		{"correct, clean", demoOutcome{name: "correct"}, true},
-		{"correct, a fail", demoOutcome{name: "correct", fails: []string{"RS-01"}}, false},
-		{"broken, expected fail", demoOutcome{expectFail: []string{"RS-01"}, fails: []string{"RS-01", "RS-02"}}, true},
-		{"broken, missed", demoOutcome{expectFail: []string{"RS-01"}, missing: []string{"RS-01"}}, false},
-	}
-	for _, tt := range tests {
-		if got := tt.o.ok(); got != tt.want {
-			t.Errorf("%s: ok() = %v, want %v", tt.name, got, tt.want)
 		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/mcp-conform/mcp-conform/conformance/demo"
 	"github.com/mcp-conform/mcp-conform/fixtures"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -125,7 +126,7 @@ func startFixture(t *testing.T, issuer string, b fixtures.Broken) *fixtures.Serv
 // cooperativeArgs are the run arguments the demo uses against e, plus extra.
 func (e fixtureEnv) cooperativeArgs(extra ...string) []string {
 	args := []string{"run", "--url", e.srv.MCPURL(), "--mockas", e.as.URL,
-		"--scope", demoScope, "--rate-limit", demoRateLimit}
+		"--scope", demo.Scope, "--rate-limit", demo.RateLimit}
 	return append(args, extra...)
 }
 

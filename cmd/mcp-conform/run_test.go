@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mcp-conform/mcp-conform/conformance"
+	"github.com/mcp-conform/mcp-conform/conformance/demo"
 	"github.com/mcp-conform/mcp-conform/fixtures"
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -211,7 +212,7 @@ func TestRun_serveMockas(t *testing.T) {
 	addr := closedPort(t) // free now; the child binds it
 	srv := startFixture(t, "http://"+addr, fixtures.Broken{})
 	args := []string{"run", "--url", srv.MCPURL(), "--serve-mockas", addr,
-		"--scope", demoScope, "--rate-limit", demoRateLimit}
+		"--scope", demo.Scope, "--rate-limit", demo.RateLimit}
 	r := runBinary(t, nil, args...)
 	wantCode(t, r, exitOK, args...)
 	if want := "mode: cooperative (mockas http://" + addr + ")\n"; !strings.HasPrefix(r.stdout, want) {

@@ -165,7 +165,7 @@ func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool
 	for _, u := range check.ASMetadataURLs(issuer) {
 		resp, doc, err := in.f.getJSON(ctx, u)
 		if resp == nil && err != nil {
-			if isUnreachable(err) {
+			if check.IsUnreachable(err) {
 				return fmt.Errorf("cannot reach the issuer: %w", err)
 			}
 			tried = append(tried, err.Error())
@@ -196,7 +196,7 @@ func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool
 	}
 	set, _, err := fetchJWKS(ctx, in.f, jwksURI)
 	if err != nil {
-		if isUnreachable(err) {
+		if check.IsUnreachable(err) {
 			return fmt.Errorf("cannot reach the JWKS: %w", err)
 		}
 		r.line(verdictFail, "jwks       %v", err)
