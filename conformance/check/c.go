@@ -48,7 +48,8 @@ type C struct {
 	sawBaseline  bool
 	sawDiscovery bool
 	cleanups     []func(ctx context.Context) // run when the check ends (session DELETEs)
-	sessions     map[string]*Session         // by token: the session Call uses
+	sessions     map[string]*sessionSlot     // by token: the session Call uses
+	subject      int                         // 1-based subject of Each with several subjects, else 0
 
 	allow *allowance // own request allowance (AllowRequests); guarded by run.mu
 }

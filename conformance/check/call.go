@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/safe"
@@ -106,24 +107,35 @@ func (c *C) Call(ctx context.Context, token string, op Operation) *Response {
 
 // session returns this check's session for token, initializing one on first use (or when
 // fresh is set): every call a check makes with one token shares that token's session.
-// An authorization refusal of initialize is returned as refused (and nothing is kept).
+// An authorization refusal of initialize is returned as refused, and remembered: the
+// refusal names no operation, so the token's next call gets the same answer without a
+// second initialize. Goroutines of one check (scope discovery's workers) may call it at
+// once: one of them initializes, the others wait for its session.
 func (c *C) session(ctx context.Context, token string, fresh bool) (s *Session, refused *Response) {
 	c.mu.Lock()
-	s, ok := c.sessions[token]
-	c.mu.Unlock()
-	if ok && !fresh {
-		return s, nil
-	}
-	if s, refused = c.initialize(ctx, token); refused != nil {
-		return nil, refused
-	}
-	c.mu.Lock()
 	if c.sessions == nil {
-		c.sessions = map[string]*Session{}
+		c.sessions = map[string]*sessionSlot{}
 	}
-	c.sessions[token] = s
+	slot, ok := c.sessions[token]
+	if !ok {
+		slot = &sessionSlot{}
+		c.sessions[token] = slot
+	}
 	c.mu.Unlock()
-	return s, nil
+	slot.mu.Lock()
+	defer slot.mu.Unlock()
+	if !fresh && (slot.s != nil || slot.refused != nil) {
+		return slot.s, slot.refused
+	}
+	slot.s, slot.refused = c.initialize(ctx, token)
+	return slot.s, slot.refused
+}
+
+// sessionSlot is the session of one token within a check, or the refusal of its initialize.
+type sessionSlot struct {
+	mu      sync.Mutex
+	s       *Session
+	refused *Response
 }
 
 // params builds the JSON-RPC params of op.

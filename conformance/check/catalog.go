@@ -219,8 +219,33 @@ func decodePage(method string, result json.RawMessage, cat *Catalog) (string, er
 	return page.NextCursor, nil
 }
 
-// toolArguments builds arguments for tool from its listed inputSchema.
+// generatedArgs is the memoized outcome of toolArguments for one tool.
+type generatedArgs struct {
+	args Arguments
+	err  error
+}
+
+// toolArguments builds arguments for tool from its listed inputSchema, once per run: the
+// generation and its validation cost milliseconds of CPU for a rich schema, and every call
+// of the tool sends the same arguments (the maps are only read afterwards).
 func (r *Run) toolArguments(ctx context.Context, tool string) (Arguments, error) {
+	r.argMu.Lock()
+	defer r.argMu.Unlock()
+	if g, ok := r.toolArgs[tool]; ok {
+		return g.args, g.err
+	}
+	args, err := r.buildToolArguments(ctx, tool)
+	if ctx.Err() == nil {
+		if r.toolArgs == nil {
+			r.toolArgs = map[string]generatedArgs{}
+		}
+		r.toolArgs[tool] = generatedArgs{args, err}
+	}
+	return args, err
+}
+
+// buildToolArguments builds arguments for tool from its listed inputSchema.
+func (r *Run) buildToolArguments(ctx context.Context, tool string) (Arguments, error) {
 	cat := r.catalog(ctx)
 	if cat.Err != nil {
 		return Arguments{}, fmt.Errorf("its inputSchema is unknown (%w)", cat.Err)

@@ -25,10 +25,18 @@ func rank(s Status) int {
 	}
 }
 
+// setSubject sets the subject of Each being run (0: none); see ClientID.
+func (c *C) setSubject(n int) {
+	c.mu.Lock()
+	c.subject = n
+	c.mu.Unlock()
+}
+
 // Each runs f once per subject, each run ending on its own (c.Fail, c.Skip, a failed
 // Expect… end only that subject). With one subject the check ends exactly as that run did.
 // With several, the worst verdict (fail, warn, pass, info, skip in that order) ends the
-// check, and the detail names every subject with its verdict.
+// check, and the detail names every subject with its verdict. With several subjects, each
+// one's tokens carry a client of its own (ClientID).
 func (c *C) Each(subjects []string, f func(i int)) {
 	type outcome struct {
 		status Status
@@ -37,7 +45,11 @@ func (c *C) Each(subjects []string, f func(i int)) {
 	outs := make([]outcome, len(subjects))
 	worst := -1
 	for i := range subjects {
+		if len(subjects) > 1 {
+			c.setSubject(i + 1)
+		}
 		end := c.protect(func() { f(i) })
+		c.setSubject(0)
 		st, _ := verdict(c.def.Level, end, nil)
 		outs[i] = outcome{status: st, end: end}
 		if worst < 0 || rank(st) > rank(outs[worst].status) {

@@ -147,6 +147,9 @@ type Run struct {
 
 	callMu sync.Mutex // guards calls
 	calls  []callRecord
+
+	argMu    sync.Mutex // guards toolArgs
+	toolArgs map[string]generatedArgs
 }
 
 // addSecret registers a value that must never leave the process.

@@ -17,6 +17,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
 )
@@ -27,6 +28,7 @@ const (
 	maxDiscoveryPerKind   = 10 // resources and prompts tried
 	maxDiscoveryScopeTies = 10 // advertised scopes tried one by one for a refusal naming none
 	maxStepUpRounds       = 4  // tokens minted while following insufficient_scope challenges
+	discoveryWorkers      = 4  // operations learned at once
 )
 
 // Scope map sources.
@@ -139,7 +141,12 @@ func (r *Run) eligibleOperations(cat *Catalog) (ops []Operation, left []string) 
 	return ops, left
 }
 
-// discoverScopes is the body of scope discovery, run as an internal check.
+// discoverScopes is the body of scope discovery, run as an internal check. The operations
+// are learned concurrently, at most discoveryWorkers at a time: each worker does only
+// network work and records its entry, and a worker's ending (a skip, a transport error) is
+// recovered in that worker and becomes its entry's note. The no-scope token and its session
+// are shared by every operation; the tokens an operation mints to step up carry a client of
+// their own (ClientID + "-N"), so the workers together do not spend one client's rate limit.
 func (c *C) discoverScopes(ctx context.Context, d *scopeDiscovery) {
 	cat := c.Catalog(ctx)
 	if cat.Err != nil {
@@ -152,18 +159,48 @@ func (c *C) discoverScopes(ctx context.Context, d *scopeDiscovery) {
 		d.entries = append(d.entries, ScopeEntry{Operation: "", Source: SourceLearned, Note: l})
 	}
 	none := c.Mint(ctx, mockas.TokenSpec{Scopes: []string{}})
-	for _, op := range ops {
-		e := ScopeEntry{Operation: op.String(), Source: SourceLearned}
-		if end := c.protect(func() { c.learnOne(ctx, op, none, &e) }); end != nil {
-			e.Scopes, e.Note = nil, "not learned: "+firstLine(end.msg)
-		}
-		d.entries = append(d.entries, e)
+	// Open the no-scope token's session (or learn that initialize refuses it) before the
+	// workers share it; an ending here is met again, and noted, by each operation.
+	_ = c.protect(func() { c.session(ctx, none, false) })
+	entries := make([]ScopeEntry, len(ops))
+	sem := make(chan struct{}, discoveryWorkers)
+	var wg sync.WaitGroup
+	for i, op := range ops {
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			l := &learner{c: c, op: op, none: none, client: fmt.Sprintf("%s-%d", c.ClientID(), i+1),
+				e: ScopeEntry{Operation: op.String(), Source: SourceLearned}}
+			if end := c.protect(func() { l.learn(ctx) }); end != nil {
+				l.e.Scopes, l.e.Note = nil, "not learned: "+firstLine(end.msg)
+			}
+			entries[i] = l.e
+		}()
 	}
+	wg.Wait()
+	d.entries = append(d.entries, entries...)
 }
 
-// learnOne learns the scopes op needs into e.
-func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEntry) {
-	resp := c.Call(ctx, none, op)
+// learner learns the scopes of one operation, on a worker goroutine of scope discovery.
+type learner struct {
+	c      *C
+	op     Operation
+	none   string // the shared valid token holding no scopes
+	client string // the client_id (and subject) of the tokens this operation mints
+	e      ScopeEntry
+}
+
+// mint mints a valid token for the learner's client holding exactly scopes (nil: every
+// advertised and declared scope).
+func (l *learner) mint(ctx context.Context, scopes []string) string {
+	return l.c.Mint(ctx, mockas.TokenSpec{Scopes: scopes, ClientID: l.client, Subject: l.client})
+}
+
+// learn learns the scopes op needs into e.
+func (l *learner) learn(ctx context.Context) {
+	c, op, e := l.c, l.op, &l.e
+	resp := c.Call(ctx, l.none, op)
 	if Succeeded(resp) {
 		e.Note = "served to a valid token with no scopes"
 		return
@@ -171,7 +208,7 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 	c.SkipArgumentError(op, resp)
 	if ch, ok := resp.BearerChallenge(); ok && (resp.Status == 403 || resp.Status == 401) {
 		if scope, _ := ch.Param("scope"); strings.TrimSpace(scope) != "" {
-			c.stepUp(ctx, op, resp.Status, scope, e)
+			l.stepUp(ctx, resp.Status, scope)
 			return
 		}
 	}
@@ -180,7 +217,7 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 		refusal = "a 2xx refusal in the body (JSON-RPC error or isError)"
 	}
 	all := c.run.defaultScopes(ctx)
-	if !Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{}), op)) {
+	if !Succeeded(c.Call(ctx, l.mint(ctx, nil), op)) {
 		e.Note = fmt.Sprintf("not learned: a token with no scopes got %s, and a token holding every advertised and declared scope was refused too", refusal)
 		return
 	}
@@ -188,7 +225,7 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 		if i == maxDiscoveryScopeTies {
 			break
 		}
-		if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: []string{s}}), op)) {
+		if Succeeded(c.Call(ctx, l.mint(ctx, []string{s}), op)) {
 			e.Scopes = []string{s}
 			e.Note = fmt.Sprintf("a token with no scopes got %s naming no scope; a token holding only %s was served", refusal, s)
 			return
@@ -202,11 +239,12 @@ func (c *C) learnOne(ctx context.Context, op Operation, none string, e *ScopeEnt
 // operation behind a base scope (e.g. mcp:access checked by middleware) and its own scope
 // (checked by the handler, challenged only once the base scope is held) is learned as both.
 // It stops after maxStepUpRounds tokens or when a refusal names no scope it does not hold.
-func (c *C) stepUp(ctx context.Context, op Operation, status int, scope string, e *ScopeEntry) {
+func (l *learner) stepUp(ctx context.Context, status int, scope string) {
+	c, op, e := l.c, l.op, &l.e
 	held := strings.Fields(scope)
 	trail := []string{scope}
 	for round := 0; round < maxStepUpRounds; round++ {
-		resp := c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: append([]string{}, held...)}), op)
+		resp := c.Call(ctx, l.mint(ctx, append([]string{}, held...)), op)
 		if Succeeded(resp) {
 			e.Scopes = held
 			if len(trail) == 1 {
@@ -233,7 +271,7 @@ func (c *C) stepUp(ctx context.Context, op Operation, status int, scope string, 
 					break
 				}
 				with := append(slices.Clone(held), extra)
-				if Succeeded(c.Call(ctx, c.Mint(ctx, mockas.TokenSpec{Scopes: with}), op)) {
+				if Succeeded(c.Call(ctx, l.mint(ctx, with), op)) {
 					e.Scopes = with
 					e.Note = fmt.Sprintf("a token with no scopes got %d naming scope=%q; a token holding %q was refused naming no further scope; one holding %q was served",
 						status, scope, strings.Join(held, " "), strings.Join(with, " "))

@@ -8,6 +8,7 @@ package check
 import (
 	"context"
 	"crypto/rsa"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +18,19 @@ import (
 )
 
 // ClientID returns the subject and client_id this check's tokens carry:
-// "mcp-conform-" + the lower-cased requirement ID.
-func (c *C) ClientID() string { return "mcp-conform-" + strings.ToLower(c.ID()) }
+// "mcp-conform-" + the lower-cased requirement ID, and "-N" for the Nth subject of a check
+// run on several (C.Each): each subject is a probe of its own, so the subjects of one check
+// do not spend one client's rate limit together.
+func (c *C) ClientID() string {
+	c.mu.Lock()
+	n := c.subject
+	c.mu.Unlock()
+	id := "mcp-conform-" + strings.ToLower(c.ID())
+	if n > 0 {
+		id += "-" + strconv.Itoa(n)
+	}
+	return id
+}
 
 // defaultScopes is every advertised scope plus every declared one, so a "valid" token is
 // really allowed to call everything.

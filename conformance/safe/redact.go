@@ -168,7 +168,7 @@ func Redact(s string, secrets []string) string {
 		return s
 	}
 	for _, sec := range secrets {
-		if len(sec) < MinSecretLen || isRedacted(sec) {
+		if len(sec) < MinSecretLen || !mayHold(s, sec) || isRedacted(sec) {
 			continue
 		}
 		if strings.Contains(s, sec) {
@@ -206,6 +206,25 @@ func Redact(s string, secrets []string) string {
 		return s
 	}
 	return jwtPattern.ReplaceAllStringFunc(s, Value)
+}
+
+// mayHold reports, cheaply, whether s can hold sec or its URL-encoded form. A run registers
+// every token it mints (hundreds) and redacts every header and body it reports, so the
+// per-secret cost is the hot path: when sec's first MinSecretLen bytes need no escaping (a
+// JWT, an opaque token), both forms begin with them, and a text without them holds neither.
+func mayHold(s, sec string) bool {
+	prefix := sec[:MinSecretLen]
+	for i := 0; i < len(prefix); i++ {
+		if !queryUnreserved(prefix[i]) {
+			return true
+		}
+	}
+	return strings.Contains(s, prefix)
+}
+
+// queryUnreserved reports whether url.QueryEscape leaves c as it is.
+func queryUnreserved(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~'
 }
 
 // redactHeaderLines redacts the values of "Name: value" lines of credential header fields.

@@ -29,6 +29,8 @@ func TestRedact(t *testing.T) {
 		{"json members", `{"client_secret": "s3cr3t", "client_id": "c", "access_token":"a\"b"}`, nil, `{"client_secret": "[redacted 6 bytes]", "client_id": "c", "access_token":"[redacted 4 bytes]"}`},
 		{"registered opaque secret", "echo: opaque-secret-xyz!", []string{"opaque-secret-xyz"}, "echo: [redacted 17 bytes]!"},
 		{"registered secret, URL-encoded", "q=abc%2Fdef%2Bghi", []string{"abc/def+ghi"}, "q=[redacted 11 bytes]"},
+		{"registered secret, escaped after its first bytes", "q=abcdefgh%2Fij", []string{"abcdefgh/ij"}, "q=[redacted 11 bytes]"},
+		{"many registered secrets, one present", "x opaque-secret-xyz y", []string{"another-secret-1", "opaque-secret-xyz", "a/b+c=d&e"}, "x [redacted 17 bytes] y"},
 		{"short secret is left to the patterns", "the word pass", []string{"pass"}, "the word pass"},
 		{"challenge kept", `WWW-Authenticate: Bearer error="invalid_token", resource_metadata="http://x/.well-known"`, nil,
 			`WWW-Authenticate: Bearer error="invalid_token", resource_metadata="http://x/.well-known"`},
