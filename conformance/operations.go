@@ -7,7 +7,7 @@ package conformance
 //	# scope requirements, by operation (a bare name is a tool)
 //	scopes:
 //	  weather: mcp:tools:weather
-//	  resources/read:mcp-conform://customers/acme/profile: mcp:resources:customer-data:read
+//	  resources/read:mcp-conform://customer-data/acme: mcp:resources:customer-data:read
 //	# arguments, by tool (or prompts/get:NAME)
 //	arguments:
 //	  weather: {city: Paris, units: metric}

@@ -154,14 +154,14 @@ func startMCPGo(t *testing.T, mode scopeMode) conformance.Target {
 
 // TestRealServer_MCPGo runs the suite against the mcp-go notes server in each scope mode.
 func TestRealServer_MCPGo(t *testing.T) {
-	for _, tc := range realScopeCases("pass") {
+	for _, tc := range realScopeCases("pass", false) {
 		t.Run(string(tc.mode)+"/"+tc.how, func(t *testing.T) {
 			target := startMCPGo(t, tc.mode)
 			checkRealServer(t, target, tc.mode)
 			if tc.declare {
 				target.Scopes = declaredRealScopes()
 			}
-			executeRealServer(t, realServerRun{name: "mcp-go " + string(tc.mode), target: target, want: tc.want, filter: tc.filter})
+			executeRealServer(t, realServerRun{name: "mcp-go " + string(tc.mode), target: target, want: tc.want, detail: tc.detail, filter: tc.filter})
 		})
 	}
 }

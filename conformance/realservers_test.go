@@ -164,6 +164,8 @@ type realServerRun struct {
 	// want maps a check ID to the verdicts accepted for it; IDs not listed may be anything
 	// but a FAIL unless allowFail lists them.
 	want map[string][]check.Status
+	// detail maps a check ID to texts its detail must contain.
+	detail map[string][]string
 	// allowFail lists the IDs whose FAIL is a documented deviation of the SDK (each with
 	// its reason in the test that sets it).
 	allowFail []string
@@ -204,6 +206,13 @@ func executeRealServer(t *testing.T, run realServerRun) *conformance.Report {
 	for _, id := range slices.Sorted(maps.Keys(run.want)) {
 		if res, ok := got[id]; !ok || !slices.Contains(run.want[id], res.Status) {
 			t.Errorf("%s: %q (%s), want one of %v", id, res.Status, firstLineOf(res.Detail), run.want[id])
+		}
+	}
+	for _, id := range slices.Sorted(maps.Keys(run.detail)) {
+		for _, text := range run.detail[id] {
+			if !strings.Contains(got[id].Detail, text) {
+				t.Errorf("%s: detail does not contain %q:\n%s", id, text, got[id].Detail)
+			}
 		}
 	}
 	return r

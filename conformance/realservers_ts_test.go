@@ -115,14 +115,14 @@ func (l *lockedBuffer) String() string {
 // scope mode.
 func TestRealServer_TypeScriptSDK(t *testing.T) {
 	requireTSServer(t)
-	for _, tc := range realScopeCases("pass") {
+	for _, tc := range realScopeCases("pass", true) {
 		t.Run(string(tc.mode)+"/"+tc.how, func(t *testing.T) {
 			target := startTSServer(t, tc.mode)
 			checkRealServer(t, target, tc.mode)
 			if tc.declare {
 				target.Scopes = declaredRealScopes()
 			}
-			executeRealServer(t, realServerRun{name: "TypeScript SDK " + string(tc.mode), target: target, want: tc.want, filter: tc.filter})
+			executeRealServer(t, realServerRun{name: "TypeScript SDK " + string(tc.mode), target: target, want: tc.want, detail: tc.detail, filter: tc.filter})
 		})
 	}
 }

@@ -24,8 +24,8 @@ func TestScope_Verdicts(t *testing.T) {
 		c.ToolArgs = fixtureToolArgs() // supplied arguments replace the generated ones
 		c.Scopes = map[string]string{
 			"weather": "mcp:tools:weather",
-			"resources/read:mcp-conform://customers/acme/profile": "mcp:resources:customer-data:read",
-			"prompts/get:risk-assessment":                         "mcp:exec:workflows:risk-assessment",
+			"resources/read:mcp-conform://customer-data/acme": "mcp:resources:customer-data:read",
+			"prompts/get:risk-assessment":                             "mcp:exec:workflows:risk-assessment",
 		}
 	}
 	anonymous := func(c *check.Config) { c.Scopes, c.Minter = nil, nil }
@@ -47,11 +47,26 @@ func TestScope_Verdicts(t *testing.T) {
 		// No declaration: scope discovery learns weather, the customer-data resource and the
 		// risk-assessment prompt, and RS-51 judges every one of them.
 		{id: "RS-51", cfg: undeclared, want: pass, detail: "tools/call:weather (learned scope \"mcp:tools:weather\"): PASS"},
-		// Discovery cannot tell an unenforced scope from an operation that needs none: it says
-		// which advertised scope no operation needed, and a declaration turns it into a FAIL.
-		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: pass, detail: "no operation tried needed them: mcp:admin mcp:resources:customer-data:read"},
+		// The correct server with discovery alone: mcp:admin designates tool "admin", which
+		// discovery never calls (destructiveHint), so it is only noted, never warned on.
+		{id: "RS-51", cfg: undeclared, want: pass, detail: "no operation tried needed them: mcp:admin;"},
+		// Discovery alone sees an unenforced scope as an operation needing none; an advertised
+		// scope whose name designates the operation served without it is a WARN (the spec
+		// leaves scope design to the server), and a declaration turns it into a FAIL.
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: warn,
+			detail: `resource "mcp-conform://customer-data/acme" was served without scope "mcp:resources:customer-data:read", which the server advertises (PRM scopes_supported) and whose name designates it: scope discovery read resource "mcp-conform://customer-data/acme" and a valid token holding no scopes (answered 200). If it needs mcp:resources:customer-data:read, refuse a token lacking it with 403`},
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeUnchecked}, want: warn,
+			detail: `tool "weather" was served without scope "mcp:tools:weather", which the server advertises (PRM scopes_supported) and whose name designates it: scope discovery called tool "weather" with arguments {"city":`},
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeUnchecked}, want: warn,
+			detail: `prompts/get:risk-assessment (served without advertised scope "mcp:exec:workflows:risk-assessment"): WARN`},
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: warn,
+			detail: `tools/call:weather (learned scope "mcp:tools:weather"): PASS`},
+		{id: "RS-51", cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: warn,
+			detail: `resources/read:mcp-conform://customer-data/acme (served without advertised scope "mcp:resources:customer-data:read"): WARN`},
+		{id: "RS-51", tweak: stateful, cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: warn,
+			detail: `prompts/get:risk-assessment (served without advertised scope "mcp:exec:workflows:risk-assessment"): WARN`},
 		// Declared per operation, without discovery.
-		{id: "RS-51", cfg: declareOps, want: pass, detail: "resources/read:mcp-conform://customers/acme/profile (declared"},
+		{id: "RS-51", cfg: declareOps, want: pass, detail: "resources/read:mcp-conform://customer-data/acme (declared"},
 		{id: "RS-51", cfg: declareOps, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: fail, detail: "read resource"},
 		{id: "RS-51", cfg: declareOps, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: fail, detail: "got prompt \"risk-assessment\""},
 		// Discovery learns a requirement a server reports only in-band, by trying each
@@ -63,7 +78,7 @@ func TestScope_Verdicts(t *testing.T) {
 		{id: "RS-51", cfg: unknownTool, want: skip, detail: `the server does not know tool "forecast"`},
 		// A stateful server (TypeScript SDK style: 400 without Mcp-Session-Id): every call is
 		// made inside a session, so discovery and the checks still reach verdicts.
-		{id: "RS-51", tweak: stateful, cfg: undeclared, want: pass, detail: "resources/read:mcp-conform://customers/acme/profile (learned"},
+		{id: "RS-51", tweak: stateful, cfg: undeclared, want: pass, detail: "resources/read:mcp-conform://customer-data/acme (learned"},
 		{id: "RS-51", tweak: stateful, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, cfg: declareOps, want: fail},
 		{id: "RS-52", cfg: undeclared, want: pass},
 		{id: "RS-53", cfg: undeclared, want: pass},

@@ -124,7 +124,7 @@ func TestRun_correctFixture(t *testing.T) {
 	}
 	// The scope map: declared weather, learned the rest; written for the next run.
 	for _, want := range []string{"Scope map", "tools/call:weather → mcp:tools:weather (declared)",
-		"resources/read:mcp-conform://customers/acme/profile → mcp:resources:customer-data:read (learned)",
+		"resources/read:mcp-conform://customer-data/acme → mcp:resources:customer-data:read (learned)",
 		"Operations called", `tools/call:weather {"city":"Paris","units":"metric"} (supplied`} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("console output lacks %q:\n%s", want, tail(r.stdout))

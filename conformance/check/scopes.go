@@ -31,6 +31,9 @@ const (
 	discoveryWorkers      = 4  // operations learned at once
 )
 
+// scopeDiscoveryID names scope discovery's internal check (its client, its logged calls).
+const scopeDiscoveryID = "scope-discovery"
+
 // Scope map sources.
 const (
 	SourceDeclared = "declared"
@@ -83,7 +86,7 @@ func (r *Run) learnScopes(ctx context.Context) *scopeDiscovery {
 		r.learned = d
 		return d
 	}
-	end := r.internal(ctx, "scope-discovery", func(c *C) { c.discoverScopes(ctx, d) })
+	end := r.internal(ctx, scopeDiscoveryID, func(c *C) { c.discoverScopes(ctx, d) })
 	if end != nil && d.reason == "" {
 		d.reason = end.msg
 	}
@@ -291,14 +294,7 @@ func (l *learner) stepUp(ctx context.Context, status int, scope string) {
 // advertisedBeyond lists the advertised scopes (challenge scope, PRM scopes_supported, declared
 // scopes) not in held, in order of first appearance.
 func (c *C) advertisedBeyond(ctx context.Context, held []string) []string {
-	cands := c.run.defaultScopes(ctx)
-	if list, ok := c.Discover(ctx).PRM["scopes_supported"].([]any); ok {
-		for _, v := range list {
-			if s, ok := v.(string); ok {
-				cands = append(cands, s)
-			}
-		}
-	}
+	cands := append(c.run.defaultScopes(ctx), prmScopes(c.Discover(ctx))...)
 	var out []string
 	for _, s := range cands {
 		if !slices.Contains(held, s) && !slices.Contains(out, s) {
