@@ -484,8 +484,8 @@ func declareOperations(c *check.Config) {
 	c.ToolArgs = fixtureToolArgs()
 	c.Scopes = map[string]string{
 		"weather": "mcp:tools:weather",
-		"resources/read:mcp-conform://customers/acme/profile": "mcp:resources:customer-data:read",
-		"prompts/get:risk-assessment":                         "mcp:exec:workflows:risk-assessment",
+		"resources/read:mcp-conform://customer-data/acme": "mcp:resources:customer-data:read",
+		"prompts/get:risk-assessment":                     "mcp:exec:workflows:risk-assessment",
 	}
 }
 

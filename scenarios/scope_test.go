@@ -25,7 +25,7 @@ func TestScope_Verdicts(t *testing.T) {
 		c.Scopes = map[string]string{
 			"weather": "mcp:tools:weather",
 			"resources/read:mcp-conform://customer-data/acme": "mcp:resources:customer-data:read",
-			"prompts/get:risk-assessment":                             "mcp:exec:workflows:risk-assessment",
+			"prompts/get:risk-assessment":                     "mcp:exec:workflows:risk-assessment",
 		}
 	}
 	anonymous := func(c *check.Config) { c.Scopes, c.Minter = nil, nil }
