@@ -63,12 +63,15 @@ func executeAll(ctx context.Context, run *check.Run, jobs []job) {
 	}
 	queue := make(chan job)
 	var wg sync.WaitGroup
+	run.BeginConcurrent(len(independent))
 	for range min(Workers, len(independent)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for j := range queue {
-				j.done(executeOne(ctx, run, j.def, check.Hooks{}))
+				res := executeOne(ctx, run, j.def, check.Hooks{})
+				run.EndConcurrent()
+				j.done(res)
 			}
 		}()
 	}

@@ -30,12 +30,16 @@ func TestErrors_Verdicts(t *testing.T) {
 
 // TestAS_KeyRotation: RS-67 passes on the reference server (refetch on an unknown kid) and on
 // a server that refetches after a cooldown as jose does, and warns when the JWKS is fetched
-// once. The wait is shortened from 35 s so the test stays quick.
+// once; how long a withdrawn key stays accepted is measured: until the window ends on the
+// reference server (it keeps its key set), until its cache expires on a server with a JWKS
+// cache TTL. The wait is shortened from 35 s so the test stays quick.
 func TestAS_KeyRotation(t *testing.T) {
 	short := func(c *check.Config) { c.KeyRotationWait = 3 * time.Second }
 	cooldown := func(o *fixtures.Options) { o.JWKSRefetchCooldown = 1500 * time.Millisecond }
+	ttl := func(o *fixtures.Options) { o.JWKSCacheTTL = time.Second }
 	runVSCases(t, []vsCase{
-		{id: "RS-67", cfg: short, want: check.StatusPass, detail: "accepted at once"},
+		{id: "RS-67", cfg: short, want: check.StatusPass, detail: "when the rotation window ended"},
+		{id: "RS-67", cfg: short, tweak: ttl, want: check.StatusPass, detail: "stopped trusting the withdrawn key within that time"},
 		{id: "RS-67", cfg: short, tweak: cooldown, want: check.StatusPass, detail: "rate-limited"},
 		{id: "RS-67", cfg: short, flaws: []fixtures.Flaw{fixtures.FlawJWKSFetchedOnce}, want: check.StatusWarn, detail: "lock every client out"},
 		{id: "RS-67", cfg: func(c *check.Config) { c.Minter = nil; c.Scopes = nil }, want: check.StatusSkip},

@@ -145,6 +145,8 @@ type Run struct {
 	scopeMu sync.Mutex // guards learned
 	learned *scopeDiscovery
 
+	phase phase // the checks executing concurrently (OthersDone)
+
 	callMu sync.Mutex // guards calls
 	calls  []callRecord
 
