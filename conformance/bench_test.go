@@ -22,6 +22,8 @@ func BenchmarkFullRunDiscovery(b *testing.B) {
 	as := mockas.NewServer()
 	defer as.Close()
 	limit := 20
+	var cpu time.Duration
+	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
 		b.StopTimer()
 		srv, err := fixtures.NewServer(fixtures.Options{
@@ -37,8 +39,13 @@ func BenchmarkFullRunDiscovery(b *testing.B) {
 			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
 		}
 		b.StartTimer()
+		cpu0, _ := processCPU()
 		rep, err := conformance.Execute(context.Background(), target, conformance.Options{})
+		cpu1, ok := processCPU()
 		b.StopTimer()
+		if ok {
+			cpu += cpu1 - cpu0
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -67,6 +74,8 @@ func BenchmarkFullRun(b *testing.B) {
 	as := mockas.NewServer()
 	defer as.Close()
 	limit := 20
+	var cpu time.Duration
+	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
 		b.StopTimer()
 		srv, err := fixtures.NewServer(fixtures.Options{
@@ -83,8 +92,13 @@ func BenchmarkFullRun(b *testing.B) {
 			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
 		}
 		b.StartTimer()
+		cpu0, _ := processCPU()
 		rep, err := conformance.Execute(context.Background(), target, conformance.Options{})
+		cpu1, ok := processCPU()
 		b.StopTimer()
+		if ok {
+			cpu += cpu1 - cpu0
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -93,5 +107,13 @@ func BenchmarkFullRun(b *testing.B) {
 		}
 		srv.Close()
 		b.StartTimer()
+	}
+}
+
+// reportCPU reports the process CPU time (user + system, every goroutine: the suite, the
+// in-process server and mockas) per run as cpu-ms/op, when the platform tells it.
+func reportCPU(b *testing.B, cpu time.Duration) {
+	if cpu > 0 && b.N > 0 {
+		b.ReportMetric(float64(cpu.Milliseconds())/float64(b.N), "cpu-ms/op")
 	}
 }

@@ -210,16 +210,17 @@ func Redact(s string, secrets []string) string {
 
 // mayHold reports, cheaply, whether s can hold sec or its URL-encoded form. A run registers
 // every token it mints (hundreds) and redacts every header and body it reports, so the
-// per-secret cost is the hot path: when sec's first MinSecretLen bytes need no escaping (a
-// JWT, an opaque token), both forms begin with them, and a text without them holds neither.
+// per-secret cost is the hot path. When sec's last MinSecretLen bytes need no escaping (a
+// JWT's signature, an opaque token), both forms end with them, and a text without them holds
+// neither. The end, not the start: every JWT of one issuer starts with the same header.
 func mayHold(s, sec string) bool {
-	prefix := sec[:MinSecretLen]
-	for i := 0; i < len(prefix); i++ {
-		if !queryUnreserved(prefix[i]) {
+	tail := sec[len(sec)-MinSecretLen:]
+	for i := 0; i < len(tail); i++ {
+		if !queryUnreserved(tail[i]) {
 			return true
 		}
 	}
-	return strings.Contains(s, prefix)
+	return strings.Contains(s, tail)
 }
 
 // queryUnreserved reports whether url.QueryEscape leaves c as it is.
