@@ -65,6 +65,10 @@ func run(t *testing.T, cfg check.Config, id string) check.Result {
 	}
 	for _, def := range check.Definitions() {
 		if def.ID == id {
+			// A driver running this one check (a focused run): a check that keeps observing
+			// the target does so for its whole window.
+			r.BeginConcurrent(1)
+			defer r.EndConcurrent()
 			return r.Execute(ctx, def, check.Hooks{})
 		}
 	}

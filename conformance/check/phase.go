@@ -48,10 +48,12 @@ func (p *phase) doneChan() chan struct{} {
 }
 
 // maybeCloseLocked closes done once every check started together, other than those
-// lingering, has finished — and only if there were other checks at all. The caller holds
-// p.mu.
+// lingering, has finished — unless that check runs alone in its phase (a focused run: its own
+// window applies). Outside a concurrent phase (a check executed on its own by a caller that
+// announced none) it closes at once: nothing says the caller can wait. The caller holds p.mu.
 func (p *phase) maybeCloseLocked() {
-	if p.closed || p.started <= p.lingering || p.remaining > p.lingering {
+	alone := p.started > 0 && p.started <= p.lingering
+	if p.closed || alone || (p.started > 0 && p.remaining > p.lingering) {
 		return
 	}
 	p.closed = true
@@ -60,9 +62,10 @@ func (p *phase) maybeCloseLocked() {
 
 // OthersDone returns a channel closed when every other check the driver started alongside
 // this one has finished, so a check that keeps observing the target (bounded by its own
-// window) can stop as soon as it would otherwise make the run longer. Outside a concurrent
-// phase, or when no other check runs, the channel never closes: the check's own bound
-// applies. Call release when the check stops waiting.
+// window) can stop as soon as it would otherwise make the run longer. When the driver
+// started it alone (BeginConcurrent(1), a focused run) the channel never closes: the check's
+// own bound applies. Outside a concurrent phase it is closed at once. Call release when the
+// check stops waiting.
 func (c *C) OthersDone() (done <-chan struct{}, release func()) {
 	p := &c.run.phase
 	p.mu.Lock()
