@@ -66,7 +66,7 @@ printing one OK, WARN, FAIL or SKIP line per check:
   alg        RS256 or ES256 (an explicit allow-list; never none, never HMAC)
   header     no crit, jwk, jku, x5u or x5c a validator could be tricked by
   metadata   the issuer's RFC 8414 / OpenID Connect metadata (with --issuer)
-  jwks       the key set its jwks_uri publishes (with --issuer)
+  jwks       the key set its jwks_uri publishes, public keys only (with --issuer)
   sig        the signature verifies with the published key named by kid (with --issuer)
   iss        equals --issuer
   aud        contains one of --audience

@@ -194,7 +194,7 @@ func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool
 		r.line(verdictFail, "sig        not verified: no JWKS")
 		return nil
 	}
-	set, _, err := fetchJWKS(ctx, in.f, jwksURI)
+	set, resp, err := fetchJWKS(ctx, in.f, jwksURI)
 	if err != nil {
 		if check.IsUnreachable(err) {
 			return fmt.Errorf("cannot reach the JWKS: %w", err)
@@ -207,7 +207,16 @@ func (in *inspection) checkSignature(ctx context.Context, tok string, algOK bool
 	for _, k := range set.Keys {
 		kids = append(kids, fmt.Sprintf("%q", k.KeyID))
 	}
-	r.line(verdictOK, "jwks       %d key(s) from %s: kid %s", len(set.Keys), jwksURI, strings.Join(kids, ", "))
+	if leaked, _ := jwtrule.PrivateKeys(resp.body); len(leaked) > 0 { // the rule of RS-74
+		l := make([]string, len(leaked))
+		for i, k := range leaked {
+			l[i] = k.String()
+		}
+		r.line(verdictFail, "jwks       %s publishes private key material (RFC 7517 §7): %s: anyone can sign tokens for this issuer; rotate these keys",
+			jwksURI, strings.Join(l, "; "))
+	} else {
+		r.line(verdictOK, "jwks       %d key(s) from %s: kid %s", len(set.Keys), jwksURI, strings.Join(kids, ", "))
+	}
 	if !algOK {
 		r.line(verdictFail, "sig        not verified: alg %v is not allowed", in.tok.Header["alg"])
 		return nil
