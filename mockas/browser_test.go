@@ -85,6 +85,21 @@ func newBrowser(t *testing.T) context.Context {
 	return ctx
 }
 
+// newTab opens a tab of the browser behind ctx for one subtest and closes it afterwards, so
+// nothing a previous subtest's page still does (a reload, a pending request) can abort this
+// subtest's navigations.
+func newTab(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	tab, cancel := chromedp.NewContext(ctx)
+	t.Cleanup(cancel)
+	// The first Run opens the tab and binds it to the context it is given: tab itself, not a
+	// context with a deadline, whose cancellation would close the tab again.
+	if err := chromedp.Run(tab); err != nil {
+		t.Fatalf("opening a tab: %v", err)
+	}
+	return tab
+}
+
 // run runs actions with a deadline.
 func run(t *testing.T, ctx context.Context, actions ...chromedp.Action) {
 	t.Helper()
@@ -127,6 +142,12 @@ func newCallback(t *testing.T) *callback {
 	}
 	cb := &callback{url: "http://" + ln.Addr().String() + "/callback", got: make(chan url.Values, 1)}
 	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/callback" {
+			// Chromium also asks this origin for /favicon.ico; only the redirect counts (an
+			// empty query taken as the authorization response read as a state mismatch).
+			http.NotFound(w, r)
+			return
+		}
 		select {
 		case cb.got <- r.URL.Query():
 		default:
@@ -327,6 +348,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("deny redirects with access_denied, state and iss", func(t *testing.T) {
+		ctx := newTab(t, ctx)
 		f := newLoginFixture(t)
 		cb := newCallback(t)
 		_, err := f.connect(t, cb, func(_ context.Context, authURL string) error {
@@ -339,6 +361,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("pages refuse to be framed", func(t *testing.T) {
+		ctx := newTab(t, ctx)
 		as := mockas.Start(t, mockas.WithLoginPage())
 		framer := framingPage(t, map[string]string{"login": loginURL(as), "dashboard": as.URL + "/_mockas/", "index": as.URL + "/"})
 		run(t, ctx, chromedp.Navigate(framer+"/frame?target=own"), chromedp.WaitReady(`body`, chromedp.ByQuery))
@@ -354,6 +377,7 @@ func TestBrowser(t *testing.T) {
 	})
 
 	t.Run("hostile client names are shown as text", func(t *testing.T) {
+		ctx := newTab(t, ctx)
 		const hostile = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`
 		as := mockas.Start(t, mockas.WithLoginPage(), mockas.WithClient(mockas.Client{
 			ID: "skc_80000000000000008", Secret: "s", Name: hostile, RedirectURIs: []string{"http://127.0.0.1:1/cb"},
