@@ -28,7 +28,7 @@ import (
 func demoCmd(ctx context.Context, c *cli, args []string) int {
 	fs := newFlagSet("demo", "mcp-conform demo",
 		`Run the suite against reference MCP servers embedded in this binary: one correct server and
-every deliberately broken server of the fixtures catalogue, all trusting an in-process mockas.
+every deliberately broken server of the fixtures catalogue, each trusting its own in-process mockas.
 Needs no network and no setup. Prints one row per server: the checks it is expected to fail,
 and the FAILs and WARNs the suite showed. Exits 0 when the correct server has no FAIL and
 every broken server shows (at least) its expected FAILs and WARNs; 1 otherwise.`)
@@ -50,9 +50,6 @@ every broken server shows (at least) its expected FAILs and WARNs; 1 otherwise.`
 		return exitFail
 	}
 	defer os.RemoveAll(tmp)
-
-	as := mockas.NewServer()
-	defer as.Close()
 
 	servers := demo.Servers()
 
@@ -76,12 +73,17 @@ every broken server shows (at least) its expected FAILs and WARNs; 1 otherwise.`
 				j.outcome = demo.Outcome{Name: s.Name, Err: fmt.Errorf("interrupted: %w", ctx.Err())}
 				return
 			}
+			// Each server gets its own mockas: the suite changes the AS's shared state (fault
+			// injection for RS-69, key rotation, revocation) and reads what the server asked it
+			// (RS-71), and runs going at once must not see each other's.
+			as := mockas.NewServer()
+			defer as.Close()
 			jsonPath := filepath.Join(tmp, fmt.Sprintf("%02d-report.json", i))
 			j.outcome = demoServer(ctx, exe, as, s, jsonPath, c.color && *full, &j.stdout, &j.stderr)
 		}()
 	}
 	fmt.Fprintf(c.stdout, "mcp-conform demo: the suite against %d reference MCP servers in this process (one correct,\n"+
-		"%d broken on purpose), all trusting an in-process mockas at %s\n", len(servers), len(servers)-1, as.URL)
+		"%d broken on purpose), each trusting its own in-process mockas\n", len(servers), len(servers)-1)
 	table := newDemoTable(c, servers)
 	if !*full {
 		table.header()

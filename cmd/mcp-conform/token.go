@@ -127,13 +127,7 @@ func tokenInspectCmd(ctx context.Context, c *cli, args []string) int {
 		return c.usageError(fs, err)
 	}
 	out := &safe.Writer{W: c.stdout, Secrets: []string{tok}} // claims and metadata: redacted and escaped
-	var fetch *fetcher
-	if f.issuer != "" {
-		if fetch, err = newFetcher(f.issuer, nil, f.timeout); err != nil {
-			return c.usageError(fs, fmt.Errorf("--issuer: %w", err))
-		}
-	}
-	in := &inspection{flags: f, out: out, now: time.Now(), f: fetch,
+	in := &inspection{flags: f, out: out, now: time.Now(),
 		r: &verdictLog{w: out, counts: map[string]int{}}}
 	if err := in.run(ctx, tok); err != nil {
 		c.errorf("token inspect: %v", err)

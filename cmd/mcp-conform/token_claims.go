@@ -22,7 +22,6 @@ type inspection struct {
 	flags tokenFlags
 	out   io.Writer
 	now   time.Time
-	f     *fetcher
 	r     *verdictLog
 
 	tok *jwtrule.Token // decoded (unverified), once decode succeeded

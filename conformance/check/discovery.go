@@ -258,6 +258,31 @@ func (r *Run) findASMetadata(ctx context.Context, d *Discovery) {
 		d.ASErr = errors.New("no authorization_servers in the protected resource metadata")
 		return
 	}
+	r.asMetadataFrom(ctx, d, issuer)
+}
+
+// DiscoverIssuer walks the authorization-server half of the discovery chain from an issuer
+// URL instead of an MCP endpoint, for "token inspect --issuer": the metadata URLs of
+// ASMetadataURLs in their order, then the jwks_uri the metadata names, with the same bounded
+// requests, JSON rules and key-set reading as Discover (one discovery chain; the issuer is the
+// client's target origin, jwks_uri is permitted once the metadata advertises it). The answer
+// fills ASMetadata, ASMetadataURL, ASErr, JWKS, JWKSURL, JWKSErr and JWKSPrivate; err is a
+// configuration error only.
+func DiscoverIssuer(ctx context.Context, cfg Config, issuer string) (*Discovery, error) {
+	cfg.URL = issuer
+	r, err := newRun(cfg)
+	if err != nil {
+		return nil, err
+	}
+	d := &Discovery{AuthServers: []string{issuer}}
+	r.asMetadataFrom(ctx, d, issuer)
+	r.findJWKS(ctx, d)
+	return d, nil
+}
+
+// asMetadataFrom reads the metadata of issuer: the first of ASMetadataURLs that answers a
+// JSON object.
+func (r *Run) asMetadataFrom(ctx context.Context, d *Discovery, issuer string) {
 	var errs []error
 	for _, u := range ASMetadataURLs(issuer) {
 		doc, ex, err := r.fetchJSON(ctx, u)

@@ -3,6 +3,7 @@ package check
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -146,5 +147,55 @@ func TestDiscover_nothingFound(t *testing.T) {
 	}
 	if d.Resource != srv.URL+"/mcp" {
 		t.Errorf("Resource = %q, want the target URL", d.Resource)
+	}
+}
+
+// DiscoverIssuer is the authorization-server half of the one chain: the metadata, then the
+// jwks_uri it advertises on another origin, through the run's client (which refuses to follow
+// a redirect there).
+func TestDiscoverIssuer(t *testing.T) {
+	keys := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/moved" {
+			http.Redirect(w, r, "https://elsewhere.invalid/keys", http.StatusFound)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"keys":[{"kty":"RSA","kid":"k1","n":"sXchDaQebHnPiGvyDOAT4saGEUetSyo9MKLOoWFsueri23bOdgWp4Dy1WlUzewbgBHod5pcM9H95GQRV3JDXboIRROSBigeC5yjU1hGzHHyXss8UDprecbAYxknTcQkhslANGRUZmdTOQ5qTRsLAt6BTYuyvVRdhS8exSZEy_c4gs_7svlJJQ4H9_NxsiIoLwAEk7-Q3UXERGYw_75IDrGA84-lA_-Ct4eTlXHBIY2EaV7t7LjJaynVJCpkv4LKjTTAumiGUIuQhrNhZLuF_RJLqHpM2kgWFLU7-VTdL1VbC2tejvcI2BlMkEpk1BzBZI0KQB0GaDWFLN-aEAw3vRw","e":"AQAB"}]}`)
+	}))
+	defer keys.Close()
+	var jwksPath string
+	as := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/.well-known/oauth-authorization-server/tenant" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"issuer":%q,"jwks_uri":%q}`, "http://"+r.Host+"/tenant", keys.URL+jwksPath)
+	}))
+	defer as.Close()
+	issuer := as.URL + "/tenant"
+
+	jwksPath = "/keys"
+	d, err := DiscoverIssuer(t.Context(), Config{}, issuer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.ASMetadataURL != as.URL+"/.well-known/oauth-authorization-server/tenant" || d.JWKS == nil || len(d.JWKS.Keys) != 1 || d.JWKS.Keys[0].KeyID != "k1" {
+		t.Fatalf("DiscoverIssuer = metadata %q (%v), JWKS %v (%v); want the path-inserted metadata URL and key k1", d.ASMetadataURL, d.ASErr, d.JWKS, d.JWKSErr)
+	}
+
+	jwksPath = "/moved"
+	if d, err = DiscoverIssuer(t.Context(), Config{}, issuer); err != nil {
+		t.Fatal(err)
+	}
+	if d.JWKS != nil || d.JWKSErr == nil || !strings.Contains(d.JWKSErr.Error(), "elsewhere.invalid") {
+		t.Fatalf("jwks_uri answering a redirect: JWKS %v, error %v; want no keys and an error naming the Location", d.JWKS, d.JWKSErr)
+	}
+
+	if d, err = DiscoverIssuer(t.Context(), Config{}, as.URL+"/other"); err != nil {
+		t.Fatal(err)
+	}
+	if d.ASMetadata != nil || d.ASErr == nil {
+		t.Fatalf("an issuer without metadata: %v, %v; want an error", d.ASMetadata, d.ASErr)
 	}
 }
