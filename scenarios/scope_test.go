@@ -5,6 +5,7 @@ package scenarios_test
 
 import (
 	"testing"
+	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
 	"github.com/mcp-conform/mcp-conform/fixtures"
@@ -36,6 +37,7 @@ func TestScope_Verdicts(t *testing.T) {
 		c.ToolArgs = map[string]map[string]any{"forecast": {}}
 	}
 	v0728 := func(c *check.Config) { c.SpecVersion = "2026-07-28" }
+	tightLimit := func(o *fixtures.Options) { o.RateLimit = &fixtures.RateLimit{Requests: 6, Per: time.Minute} }
 	advertiseWildcard := func(o *fixtures.Options) {
 		o.ScopesSupported = []string{"mcp:admin", "mcp:tools:*", "mcp:tools:weather"}
 	}
@@ -65,6 +67,11 @@ func TestScope_Verdicts(t *testing.T) {
 			detail: `resources/read:mcp-conform://customer-data/acme (served without advertised scope "mcp:resources:customer-data:read"): WARN`},
 		{id: "RS-51", tweak: stateful, cfg: undeclared, flaws: []fixtures.Flaw{fixtures.FlawScopeToolsOnly}, want: warn,
 			detail: `prompts/get:risk-assessment (served without advertised scope "mcp:exec:workflows:risk-assessment"): WARN`},
+		// A per-client rate limit that the shared no-scope token goes over while the workers
+		// learn concurrently: the operations it throttled are learned again, each with a
+		// no-scope token of its own client, so every one still gets a verdict.
+		{id: "RS-51", tweak: tightLimit, cfg: undeclared, want: pass,
+			detail: `resources/read:mcp-conform://customer-data/acme (learned scope "mcp:resources:customer-data:read"): PASS`},
 		// Declared per operation, without discovery.
 		{id: "RS-51", cfg: declareOps, want: pass, detail: "resources/read:mcp-conform://customer-data/acme (declared"},
 		{id: "RS-51", cfg: declareOps, flaws: []fixtures.Flaw{fixtures.FlawResourceScopeUnchecked}, want: fail, detail: "read resource"},

@@ -166,22 +166,39 @@ func (c *C) discoverScopes(ctx context.Context, d *scopeDiscovery) {
 	// workers share it; an ending here is met again, and noted, by each operation.
 	_ = c.protect(func() { c.session(ctx, none, false) })
 	entries := make([]ScopeEntry, len(ops))
+	limited := make([]bool, len(ops)) // the operation's learning ended on a 429
+	learn := func(i int, none string) {
+		client := fmt.Sprintf("%s-%d", c.ClientID(), i+1)
+		if none == "" {
+			none = c.Mint(ctx, mockas.TokenSpec{Scopes: []string{}, ClientID: client, Subject: client})
+		}
+		l := &learner{c: c, op: ops[i], none: none, client: client,
+			e: ScopeEntry{Operation: ops[i].String(), Source: SourceLearned}}
+		if end := c.protect(func() { l.learn(ctx) }); end != nil {
+			l.e.Scopes, l.e.Note = nil, "not learned: "+firstLine(end.msg)
+			limited[i] = strings.Contains(end.msg, "(429)")
+		}
+		entries[i] = l.e
+	}
 	sem := make(chan struct{}, discoveryWorkers)
 	var wg sync.WaitGroup
-	for i, op := range ops {
+	for i := range ops {
 		sem <- struct{}{}
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			l := &learner{c: c, op: op, none: none, client: fmt.Sprintf("%s-%d", c.ClientID(), i+1),
-				e: ScopeEntry{Operation: op.String(), Source: SourceLearned}}
-			if end := c.protect(func() { l.learn(ctx) }); end != nil {
-				l.e.Scopes, l.e.Note = nil, "not learned: "+firstLine(end.msg)
-			}
-			entries[i] = l.e
+			learn(i, none)
 		}()
 	}
 	wg.Wait()
+	// The shared no-scope token is one client: the workers together can go over a server's
+	// per-client rate limit. An operation that ended on a 429 is learned again, one at a time,
+	// with a no-scope token of its own client.
+	for i := range ops {
+		if limited[i] && ctx.Err() == nil {
+			_ = c.protect(func() { learn(i, "") })
+		}
+	}
 	d.entries = append(d.entries, entries...)
 }
 
