@@ -121,6 +121,11 @@ type Config struct {
 	Logger *slog.Logger `json:"-" yaml:"-"`
 	// HTTPClient fetches client ID metadata documents; default: a client with a 5s timeout.
 	HTTPClient *http.Client `json:"-" yaml:"-"`
+	// SigningSlots is how many RSA signatures run at once; the others wait their turn in
+	// arrival order. Default: GOMAXPROCS. The mockas binary runs with one P more than it has
+	// CPUs and one slot per CPU, so a P is always free to read and write the network while
+	// the others sign (docs/benchmarks.md, "Under load").
+	SigningSlots int `json:"-" yaml:"-"`
 }
 
 // Limits bounds the memory, disk and connection time clients can make mockas spend, so an

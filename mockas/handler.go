@@ -92,7 +92,7 @@ func newHandler(cfg Config, syncFile func(*os.File) error) (*Handler, error) {
 		cfg: cfg, issuer: cfg.Issuer, base: strings.TrimSuffix(u.EscapedPath(), "/"),
 		mux: http.NewServeMux(), log: cfg.Logger,
 		static: map[string]Client{}, resources: map[string]Resource{}, users: map[string]User{},
-		signers: newSignGate(),
+		signers: newSignGate(cfg.SigningSlots),
 	}
 	for _, c := range cfg.Clients {
 		h.static[c.ID] = c

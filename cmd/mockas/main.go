@@ -23,6 +23,7 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime"
 	"syscall"
 )
 
@@ -34,11 +35,19 @@ const (
 )
 
 func main() {
+	slots := 0 // mockas.Config.SigningSlots; 0: GOMAXPROCS
+	if os.Getenv("GOMAXPROCS") == "" {
+		// One P more than the CPUs, and one signing slot per CPU: a P is always free to read
+		// and write the network while the others sign (mockas/signgate.go).
+		slots = runtime.GOMAXPROCS(0)
+		runtime.GOMAXPROCS(slots + 1)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	env := &environment{
 		stdout:        os.Stdout,
 		stderr:        os.Stderr,
 		userConfigDir: os.UserConfigDir,
+		signingSlots:  slots,
 	}
 	code := env.run(ctx, os.Args[1:])
 	stop()

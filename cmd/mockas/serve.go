@@ -24,6 +24,9 @@ type environment struct {
 	stderr io.Writer
 	// userConfigDir locates the default state directory (os.UserConfigDir).
 	userConfigDir func() (string, error)
+	// signingSlots is mockas.Config.SigningSlots: main sets it to the CPUs when it runs one P
+	// more than that for the network; 0 (tests): GOMAXPROCS.
+	signingSlots int
 }
 
 // run is the whole command; it returns the exit code. ctx ends on SIGINT or SIGTERM.
@@ -62,6 +65,7 @@ func (e *environment) serve(ctx context.Context, o options, cfg mockas.Config, l
 		cfg.Issuer = listenURL
 	}
 	cfg.ListenAddr = ln.Addr().String()
+	cfg.SigningSlots = e.signingSlots
 	h, err := mockas.NewHandler(cfg)
 	if err != nil {
 		_ = ln.Close()
