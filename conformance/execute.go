@@ -31,12 +31,7 @@ func Execute(ctx context.Context, t Target, opts Options) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	results := make([]check.Result, len(defs))
-	jobs := make([]job, len(defs))
-	for i, def := range defs {
-		jobs[i] = job{def: def, done: func(res check.Result) { results[i] = res }}
-	}
-	executeAll(ctx, run, jobs)
+	results := executeDefs(ctx, run, defs)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("run against %s interrupted: %w", redactURL(t.URL), err)
 	}
@@ -103,4 +98,16 @@ func executeOne(ctx context.Context, run *check.Run, def check.Definition, hooks
 		}
 	}()
 	return run.Execute(ctx, def, hooks)
+}
+
+// executeDefs runs defs on run with the concurrent driver and returns their results in the
+// order of defs (Execute and Probe).
+func executeDefs(ctx context.Context, run *check.Run, defs []check.Definition) []check.Result {
+	results := make([]check.Result, len(defs))
+	jobs := make([]job, len(defs))
+	for i, def := range defs {
+		jobs[i] = job{def: def, done: func(res check.Result) { results[i] = res }}
+	}
+	executeAll(ctx, run, jobs)
+	return results
 }

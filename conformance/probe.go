@@ -65,12 +65,7 @@ func Probe(ctx context.Context, t Target) (*ProbeReport, error) {
 			defs = append(defs, def)
 		}
 	}
-	results := make([]check.Result, len(defs))
-	jobs := make([]job, len(defs))
-	for i, def := range defs {
-		jobs[i] = job{def: def, done: func(res check.Result) { results[i] = res }}
-	}
-	executeAll(ctx, run, jobs)
+	results := executeDefs(ctx, run, defs)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("probe of %s interrupted: %w", redactURL(t.URL), err)
 	}
