@@ -1,27 +1,19 @@
 package main
 
-// Subprocess tests of the mockas binary: readiness, issuer, config files, keys, state across
-// restarts, control plane switch, signals, exit codes and logs.
+// Subprocess tests of the mockas binary: readiness, issuer, config files, control plane
+// switch, signals and exit codes (keys and the state directory: binary_state_test.go; logs and
+// footprint: binary_logs_test.go).
 
 import (
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/json"
-	"encoding/pem"
-	"fmt"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
-	jose "github.com/go-jose/go-jose/v4"
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/mcp-conform/mcp-conform/mockas"
@@ -202,113 +194,6 @@ func authorizeCode(t *testing.T, u string) string {
 	return loc.Query().Get("code")
 }
 
-func TestBinary_keyFile(t *testing.T) {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pkcs8, err := x509.MarshalPKCS8PrivateKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	jwk, err := json.Marshal(jose.JSONWebKey{Key: priv, KeyID: "snk_30000000000000003", Algorithm: "RS256", Use: "sig"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name, file string
-		content    []byte
-		wantKID    string // "" means any snk_ kid
-	}{
-		{"pkcs1 pem", "key.pem", pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(priv)}), ""},
-		{"pkcs8 pem", "key8.pem", pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: pkcs8}), ""},
-		{"jwk", "key.jwk", jwk, "snk_30000000000000003"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			dir := t.TempDir()
-			path := filepath.Join(dir, tc.file)
-			if err := os.WriteFile(path, tc.content, 0o600); err != nil {
-				t.Fatal(err)
-			}
-			p := startMockas(t, dir, "--addr", "127.0.0.1:0", "--ephemeral", "--key", path)
-			_, body := getJSON(t, p.base+"/keys")
-			raw, _ := json.Marshal(body)
-			var set jose.JSONWebKeySet
-			if err := json.Unmarshal(raw, &set); err != nil || len(set.Keys) != 1 {
-				t.Fatalf("JWKS %s: %v", raw, err)
-			}
-			pub, ok := set.Keys[0].Key.(*rsa.PublicKey)
-			if !ok || !pub.Equal(&priv.PublicKey) {
-				t.Errorf("published key is not the --key file's")
-			}
-			if kid := set.Keys[0].KeyID; (tc.wantKID != "" && kid != tc.wantKID) || !strings.HasPrefix(kid, "snk_") {
-				t.Errorf("kid = %q, want %q (snk_…)", kid, tc.wantKID)
-			}
-		})
-	}
-}
-
-func TestBinary_statePersistsAcrossRestart(t *testing.T) {
-	home := t.TempDir()
-	state := filepath.Join(home, "state")
-	p := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
-	kid := activeKID(t, p.base)
-	status, reg := postJSON(t, p.base+"/resource-server/oauth/register", map[string]any{
-		"client_name": "persisted agent", "grant_types": []string{"client_credentials"},
-		"token_endpoint_auth_method": "client_secret_basic",
-	})
-	id, _ := reg["client_id"].(string)
-	secret, _ := reg["client_secret"].(string)
-	if status != http.StatusCreated || !strings.HasPrefix(id, "m2m_") || secret == "" {
-		t.Fatalf("registration = %d %v", status, reg)
-	}
-	if code := p.stop(t, syscall.SIGTERM); code != exitOK {
-		t.Fatalf("exit code = %d", code)
-	}
-	for _, f := range []string{"keys.json", filepath.Join("clients", id+".json")} {
-		fi, err := os.Stat(filepath.Join(state, f))
-		if err != nil || fi.Mode().Perm() != 0o600 {
-			t.Errorf("%s: %v (mode %v), want a 0600 file", f, err, fi)
-		}
-	}
-
-	p = startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
-	if got := activeKID(t, p.base); got != kid {
-		t.Errorf("kid after restart = %s, want %s", got, kid)
-	}
-	if status, tok := clientCredentials(t, p.base, id, secret, ""); status != http.StatusOK || tok["access_token"] == nil {
-		t.Errorf("registered client after restart = %d %v, want 200", status, tok)
-	}
-}
-
-func TestBinary_defaultStateDir(t *testing.T) {
-	home := t.TempDir()
-	p := startMockas(t, home, "--addr", "127.0.0.1:0")
-	kid := activeKID(t, p.base)
-	p.stop(t, syscall.SIGINT)
-	if _, err := os.Stat(filepath.Join(home, ".config", "mockas", "keys.json")); err != nil {
-		t.Fatalf("default state directory: %v", err)
-	}
-	p = startMockas(t, home, "--addr", "127.0.0.1:0")
-	if got := activeKID(t, p.base); got != kid {
-		t.Errorf("kid after restart = %s, want %s", got, kid)
-	}
-}
-
-func TestBinary_ephemeral(t *testing.T) {
-	home := t.TempDir()
-	p := startMockas(t, home, "--addr", "127.0.0.1:0", "--ephemeral")
-	first := activeKID(t, p.base)
-	p.stop(t, syscall.SIGTERM)
-	p = startMockas(t, home, "--addr", "127.0.0.1:0", "--ephemeral")
-	if second := activeKID(t, p.base); second == first {
-		t.Errorf("kid %s survived an --ephemeral restart", first)
-	}
-	if _, err := os.Stat(filepath.Join(home, ".config", "mockas")); !os.IsNotExist(err) {
-		t.Errorf("--ephemeral wrote the default state directory (stat: %v)", err)
-	}
-}
-
 func TestBinary_controlPlaneSwitch(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -406,128 +291,4 @@ func TestBinary_addressInUse(t *testing.T) {
 		!strings.Contains(stderr, "address already in use") || stdout != "" {
 		t.Errorf("address in use: exit %d, stdout %q, stderr %q; want exit 1 and a clear message", code, stdout, stderr)
 	}
-}
-
-// TestBinary_stateDirOneOwner: a second mockas on the same state directory used to start
-// with its own key and silently lose the first one's registrations.
-func TestBinary_stateDirOneOwner(t *testing.T) {
-	home := t.TempDir()
-	state := filepath.Join(home, "state")
-	first := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
-	code, stdout, stderr := runMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
-	host := strings.TrimPrefix(first.base, "http://")
-	if code != exitFailure || stdout != "" || !strings.Contains(stderr, fmt.Sprintf("pid %d", first.cmd.Process.Pid)) ||
-		!strings.Contains(stderr, host) || !strings.Contains(stderr, "in use") {
-		t.Errorf("second owner: exit %d, stdout %q, stderr %q; want exit 1 naming pid %d and %s", code, stdout, stderr, first.cmd.Process.Pid, host)
-	}
-	if code := first.stop(t, syscall.SIGTERM); code != exitOK {
-		t.Fatalf("first exit code = %d", code)
-	}
-	again := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state) // the lock went with the process
-	again.stop(t, syscall.SIGTERM)
-}
-
-// TestBinary_unwritableStateDir: a state directory mockas cannot write stops it at start
-// with a clear error, instead of acknowledging changes it cannot keep.
-func TestBinary_unwritableStateDir(t *testing.T) {
-	home := t.TempDir()
-	file := filepath.Join(home, "not-a-dir")
-	if err := os.WriteFile(file, []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := runMockas(t, home, "--addr", "127.0.0.1:0", "--state", filepath.Join(file, "state"))
-	if code != exitFailure || stdout != "" || !strings.Contains(stderr, "--ephemeral") || !strings.Contains(stderr, "state directory") {
-		t.Errorf("unwritable state: exit %d, stdout %q, stderr %q; want exit 1 and a clear message", code, stdout, stderr)
-	}
-}
-
-func TestBinary_auditLogs(t *testing.T) {
-	p := startMockas(t, t.TempDir(), "--addr", "127.0.0.1:0", "--ephemeral")
-	status, tok := clientCredentials(t, p.base, mockas.DefaultClientID, mockas.DefaultClientSecret, "mcp:tools:read")
-	if status != http.StatusOK {
-		t.Fatalf("client credentials = %d %v", status, tok)
-	}
-	if status, _ := clientCredentials(t, p.base, mockas.DefaultClientID, "wrong-secret-value", ""); status != http.StatusUnauthorized {
-		t.Errorf("wrong secret = %d, want 401", status)
-	}
-	_, reg := postJSON(t, p.base+"/resource-server/oauth/register", map[string]any{
-		"client_name": "logged agent", "grant_types": []string{"client_credentials"},
-	})
-	if code := p.stop(t, syscall.SIGTERM); code != exitOK {
-		t.Fatalf("exit code = %d", code)
-	}
-	stderr := p.stderr.String()
-	var events []map[string]any
-	for i, line := range strings.Split(strings.TrimSpace(stderr), "\n") {
-		var ev map[string]any
-		if err := json.Unmarshal([]byte(line), &ev); err != nil {
-			t.Fatalf("stderr line %d is not JSON: %q", i+1, line)
-		}
-		events = append(events, ev)
-	}
-	find := func(event string, success bool) map[string]any {
-		for _, ev := range events {
-			if ev["event"] == event && ev["success"] == success {
-				return ev
-			}
-		}
-		t.Errorf("no %s event with success=%v in:\n%s", event, success, stderr)
-		return nil
-	}
-	if ev := find("oauth_token_request", true); ev != nil {
-		want := map[string]any{"client_id": mockas.DefaultClientID, "grant_type": "client_credentials", "requested_scopes": []any{"mcp:tools:read"}}
-		got := map[string]any{"client_id": ev["client_id"], "grant_type": ev["grant_type"], "requested_scopes": ev["requested_scopes"]}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("oauth_token_request (-want +got):\n%s", diff)
-		}
-	}
-	if ev := find("oauth_token_request", false); ev != nil && ev["error"] != "invalid_client" {
-		t.Errorf("failed oauth_token_request error = %v, want invalid_client", ev["error"])
-	}
-	find("client_registration", true)
-	at := tok["access_token"].(string)
-	for name, secret := range map[string]string{
-		"client secret": mockas.DefaultClientSecret, "wrong secret": "wrong-secret-value",
-		"access token": at, "token signature": at[strings.LastIndex(at, ".")+1:],
-		"registered secret": reg["client_secret"].(string),
-	} {
-		if strings.Contains(stderr, secret) {
-			t.Errorf("stderr contains the %s", name)
-		}
-	}
-}
-
-// TestBinary_footprint records (t.Logf, no timing or size assertion) the two numbers
-// docs/benchmarks.md reports for the binary: time from exec to the ready line with a key in
-// the state directory, and resident memory (VmRSS) after start and one token request. Run
-// it with: go test -run TestBinary_footprint -v ./cmd/mockas/
-func TestBinary_footprint(t *testing.T) {
-	status := func(pid int) string {
-		b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
-		if err != nil {
-			t.Skipf("no /proc on this system: %v", err)
-		}
-		return string(b)
-	}
-	home := t.TempDir()
-	state := filepath.Join(home, "state")
-	p := startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state) // creates the key
-	p.stop(t, syscall.SIGTERM)
-
-	start := time.Now()
-	p = startMockas(t, home, "--addr", "127.0.0.1:0", "--state", state)
-	ready := time.Since(start)
-	if code, _ := clientCredentials(t, p.base, mockas.DefaultClientID, mockas.DefaultClientSecret, ""); code != http.StatusOK {
-		t.Fatalf("token request = %d", code)
-	}
-	var rssKB int
-	for _, line := range strings.Split(status(p.cmd.Process.Pid), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
-			rssKB, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
-		}
-	}
-	if rssKB <= 0 {
-		t.Fatalf("no VmRSS in /proc/%d/status", p.cmd.Process.Pid)
-	}
-	t.Logf("exec to ready line (key in state dir): %v; VmRSS after start + 1 token: %.1f MB", ready, float64(rssKB)/1024)
 }
