@@ -19,39 +19,7 @@ import (
 // reads the server's tools, resources and prompts, learns which operation needs which scope
 // with a no-scope token, and RS-51..54 judge every learned operation.
 func BenchmarkFullRunDiscovery(b *testing.B) {
-	as := mockas.NewServer()
-	defer as.Close()
-	limit := 20
-	var cpu time.Duration
-	defer func() { reportCPU(b, cpu) }()
-	for b.Loop() {
-		b.StopTimer()
-		srv, err := fixtures.NewServer(fixtures.Options{
-			Issuer:    as.Issuer(),
-			RateLimit: &fixtures.RateLimit{Requests: limit, Per: time.Second},
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		target := conformance.Target{
-			URL:       srv.MCPURL(),
-			MockAS:    as,
-			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
-		}
-		b.StartTimer()
-		cpu0, _ := processCPU()
-		rep, err := conformance.Execute(context.Background(), target, conformance.Options{})
-		cpu1, ok := processCPU()
-		b.StopTimer()
-		if ok {
-			cpu += cpu1 - cpu0
-		}
-		if err != nil {
-			b.Fatal(err)
-		}
-		if rep.Summary.Fail != 0 {
-			b.Fatalf("the correct server failed %d checks", rep.Summary.Fail)
-		}
+	benchFullRun(b, nil, func(rep *conformance.Report) {
 		learned := 0
 		for _, e := range rep.ScopeMap {
 			if e.Source == check.SourceLearned && len(e.Scopes) > 0 {
@@ -61,16 +29,21 @@ func BenchmarkFullRunDiscovery(b *testing.B) {
 		if learned < 3 {
 			b.Fatalf("discovery learned %d scoped operations, want the 3 of the reference server: %+v", learned, rep.ScopeMap)
 		}
-		srv.Close()
-		b.StartTimer()
-	}
+	})
 }
 
 // BenchmarkFullRun measures one full run of every check (Execute, the concurrent driver the
 // Ginkgo driver also schedules on) against the correct reference server, with a scope and a
-// rate limit of 20 requests per second declared. Each iteration gets a fresh server, outside
-// the timer, so the rate-limit window of one run never carries over into the next.
+// rate limit of 20 requests per second declared.
 func BenchmarkFullRun(b *testing.B) {
+	benchFullRun(b, map[string]string{"weather": "mcp:tools:weather"}, nil)
+}
+
+// benchFullRun runs Execute against the correct reference server, a rate limit of 20
+// requests per second declared, scopes declared (nil: discovered), and checks each report
+// with verify. Each iteration gets a fresh server, outside the timer, so the rate-limit
+// window of one run never carries over into the next.
+func benchFullRun(b *testing.B, scopes map[string]string, verify func(*conformance.Report)) {
 	as := mockas.NewServer()
 	defer as.Close()
 	limit := 20
@@ -88,7 +61,7 @@ func BenchmarkFullRun(b *testing.B) {
 		target := conformance.Target{
 			URL:       srv.MCPURL(),
 			MockAS:    as,
-			Scopes:    map[string]string{"weather": "mcp:tools:weather"},
+			Scopes:    scopes,
 			RateLimit: &check.RateLimit{Requests: limit, Per: time.Second},
 		}
 		b.StartTimer()
@@ -104,6 +77,9 @@ func BenchmarkFullRun(b *testing.B) {
 		}
 		if rep.Summary.Fail != 0 {
 			b.Fatalf("the correct server failed %d checks", rep.Summary.Fail)
+		}
+		if verify != nil {
+			verify(rep)
 		}
 		srv.Close()
 		b.StartTimer()
