@@ -5,13 +5,12 @@ package mockas
 
 import (
 	"bytes"
-	"cmp"
 	"encoding/json"
-	"maps"
 	"mime"
 	"net/http"
 	"net/url"
 	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -37,9 +36,6 @@ var secretParams = map[string]bool{
 	"token": true, "client_assertion": true, "assertion": true, "password": true,
 	"id_token_hint": true, "access_token": true, "id_token": true,
 }
-
-// secretHeaders are headers never recorded in clear. Written only at init.
-var secretHeaders = []string{"Authorization", "Cookie", "Proxy-Authorization"}
 
 // RecordedRequest is one request mockas answered, secrets redacted.
 type RecordedRequest struct {
@@ -73,15 +69,20 @@ type RecordedRequest struct {
 	size int // bytes counted against Limits.CaptureBytes
 }
 
-// captureRing holds the captured requests, bounded in count and bytes. It has its own
-// lock so capture does not contend with the OAuth state behind Handler.mu.
+// captureRing holds the captured requests, bounded in count and bytes: a circular buffer
+// of at most maxRecorded entries, allocated as it fills, so adding one moves no other. It
+// has its own lock so capture does not contend with the OAuth state behind Handler.mu.
 type captureRing struct {
 	mu    sync.Mutex
-	buf   []RecordedRequest // buf[start:] are live, oldest first
-	start int
+	buf   []RecordedRequest // live entries are buf[(head+i)%len(buf)], i < n, oldest first
+	head  int
+	n     int
 	bytes int
 	seq   uint64
 }
+
+// at returns the i-th live entry, oldest first.
+func (c *captureRing) at(i int) *RecordedRequest { return &c.buf[(c.head+i)%len(c.buf)] }
 
 // add appends rec, then drops the oldest entries until the ring fits max bytes.
 func (c *captureRing) add(rec RecordedRequest, maxBytes int) {
@@ -89,37 +90,54 @@ func (c *captureRing) add(rec RecordedRequest, maxBytes int) {
 	defer c.mu.Unlock()
 	c.seq++
 	rec.Seq = c.seq
-	c.buf = append(c.buf, rec)
+	if c.n == maxRecorded {
+		c.dropOldest()
+	}
+	if c.n == len(c.buf) { // not full yet: grow, oldest first at index 0
+		grown := make([]RecordedRequest, c.n, min(max(2*c.n, 16), maxRecorded))
+		for i := range c.n {
+			grown[i] = *c.at(i)
+		}
+		c.buf, c.head = grown[:cap(grown)], 0
+	}
+	*c.at(c.n) = rec
+	c.n++
 	c.bytes += rec.size
-	for len(c.buf)-c.start > 1 && (c.bytes > maxBytes || len(c.buf)-c.start > maxRecorded) {
-		c.bytes -= c.buf[c.start].size
-		c.buf[c.start] = RecordedRequest{} // let the dropped entry be collected
-		c.start++
+	for c.n > 1 && c.bytes > maxBytes {
+		c.dropOldest()
 	}
-	if c.start > maxRecorded && c.start*2 > len(c.buf) { // compact rarely: amortised O(1)
-		c.buf = append([]RecordedRequest(nil), c.buf[c.start:]...)
-		c.start = 0
-	}
+}
+
+// dropOldest removes the oldest entry.
+func (c *captureRing) dropOldest() {
+	old := c.at(0)
+	c.bytes -= old.size
+	*old = RecordedRequest{} // let the dropped entry be collected
+	c.head = (c.head + 1) % len(c.buf)
+	c.n--
 }
 
 // since returns at most limit entries with Seq > after, oldest first (limit <= 0: all).
 func (c *captureRing) since(after uint64, limit int) []RecordedRequest {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	live := c.buf[c.start:]
-	i, _ := slices.BinarySearchFunc(live, after+1, func(r RecordedRequest, seq uint64) int { return cmp.Compare(r.Seq, seq) })
-	live = live[i:]
-	if limit > 0 && len(live) > limit {
-		live = live[:limit]
+	first := sort.Search(c.n, func(i int) bool { return c.at(i).Seq > after })
+	n := c.n - first
+	if limit > 0 && n > limit {
+		n = limit
 	}
-	return append([]RecordedRequest(nil), live...)
+	out := make([]RecordedRequest, n)
+	for i := range out {
+		out[i] = *c.at(first + i)
+	}
+	return out
 }
 
 // clear drops every entry; Seq keeps counting.
 func (c *captureRing) clear() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.buf, c.start, c.bytes = nil, 0, 0
+	c.buf, c.head, c.n, c.bytes = nil, 0, 0, 0
 }
 
 // Requests returns the captured requests, oldest first: at most the latest 1000, and no
@@ -136,23 +154,25 @@ func (h *Handler) RequestsSince(after uint64, limit int) []RecordedRequest {
 func (h *Handler) ClearRequests() { h.captured.clear() }
 
 // capture records one answered request, redacted, then cut to Limits.CaptureEntryBytes.
+// Redaction and the cut happen in one copy of each value.
 func (h *Handler) capture(endpoint string, r *http.Request, body []byte, sw *statusWriter) {
 	b := &captureBudget{left: h.cfg.Limits.CaptureEntryBytes}
 	rec := RecordedRequest{
 		Time: h.Now(), Endpoint: endpoint, Method: b.str(r.Method), Path: b.str(r.URL.Path),
 		Status: sw.status, Error: sw.errCode,
 	}
-	rec.Header = b.header(redactHeader(r.Header))
-	rec.Query = b.values(redactValues(r.URL.Query()))
+	rec.Header = http.Header(b.values(r.Header, redactHeaderValue))
+	if r.URL.RawQuery != "" {
+		rec.Query = b.values(r.URL.Query(), redactParam)
+	}
 	if rec.Status == 0 {
 		rec.Status = http.StatusOK
 	}
 	if len(body) > 0 {
-		mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-		switch {
+		switch mt := mediaType(r.Header.Get("Content-Type")); {
 		case mt == "application/x-www-form-urlencoded":
 			if v, err := url.ParseQuery(string(body)); err == nil {
-				rec.Form = b.values(redactValues(v))
+				rec.Form = b.values(v, redactParam)
 			}
 		case mt == "application/json" || strings.HasSuffix(mt, "+json"):
 			rec.JSON = b.json(redactJSON(body))
@@ -161,6 +181,16 @@ func (h *Handler) capture(endpoint string, r *http.Request, body []byte, sw *sta
 	rec.Truncated = b.cut
 	rec.size = h.cfg.Limits.CaptureEntryBytes - b.left + entryOverhead
 	h.captured.add(rec, h.cfg.Limits.CaptureBytes)
+}
+
+// mediaType is the media type of a Content-Type value, lower case, without parameters
+// ("" when it does not parse).
+func mediaType(ct string) string {
+	if ct == "application/x-www-form-urlencoded" || ct == "application/json" { // the usual, as is
+		return ct
+	}
+	mt, _, _ := mime.ParseMediaType(ct)
+	return mt
 }
 
 // captureBudget hands out the bytes one captured request may keep.
@@ -185,33 +215,47 @@ func (b *captureBudget) str(s string) string {
 	return s[:keep] + "…[truncated " + strconv.Itoa(len(s)-keep) + " bytes]"
 }
 
-// values applies the budget to v: keys in sorted order, values cut; once the budget is
-// spent the remaining keys are left out.
-func (b *captureBudget) values(v url.Values) url.Values {
+// redactor says whether key holds a secret and, if so, the one value recorded in place of
+// its values (first is the first of them).
+type redactor func(key, first string) (replacement string, secret bool)
+
+// values copies v through the budget, secrets redacted: keys in sorted order, values cut;
+// once the budget is spent the remaining keys are left out.
+func (b *captureBudget) values(v map[string][]string, redact redactor) url.Values {
 	if len(v) == 0 {
 		return nil
 	}
+	keys := make([]string, 0, 16)
+	n := 0
+	for k, vs := range v {
+		keys = append(keys, k)
+		n += len(vs)
+	}
+	slices.Sort(keys)
 	out := make(url.Values, min(len(v), 64))
-	for _, k := range slices.Sorted(maps.Keys(v)) {
+	backing := make([]string, 0, min(n, 256)) // one allocation for the usual handful of values
+	for _, k := range keys {
 		if b.left <= 0 {
 			b.cut = true
 			break
 		}
-		k2 := b.str(k)
-		for _, s := range v[k] {
+		vs := v[k]
+		if len(vs) > 0 {
+			if r, secret := redact(k, vs[0]); secret {
+				vs = []string{r}
+			}
+		}
+		k2, from := b.str(k), len(backing)
+		for _, s := range vs {
 			if b.left <= 0 {
 				b.cut = true
 				break
 			}
-			out[k2] = append(out[k2], b.str(s))
+			backing = append(backing, b.str(s))
 		}
+		out[k2] = backing[from:len(backing):len(backing)]
 	}
 	return out
-}
-
-// header is values for headers.
-func (b *captureBudget) header(h http.Header) http.Header {
-	return http.Header(b.values(url.Values(h)))
 }
 
 // json keeps a JSON body that fits; one that does not becomes a JSON string holding its
@@ -228,34 +272,20 @@ func (b *captureBudget) json(raw json.RawMessage) json.RawMessage {
 	return out
 }
 
-// redactValues copies v with secret parameters replaced.
-func redactValues(v url.Values) url.Values {
-	if len(v) == 0 {
-		return nil
-	}
-	out := make(url.Values, len(v))
-	for k, vs := range v {
-		if secretParams[k] {
-			vs = []string{redacted}
-		}
-		out[k] = append([]string(nil), vs...)
-	}
-	return out
-}
+// redactParam redacts a form or query parameter named in secretParams.
+func redactParam(key, _ string) (string, bool) { return redacted, secretParams[key] }
 
-// redactHeader copies hd keeping only the scheme of credential headers.
-func redactHeader(hd http.Header) http.Header {
-	out := hd.Clone()
-	for _, k := range secretHeaders {
-		if v := out.Get(k); v != "" {
-			scheme, _, _ := strings.Cut(v, " ")
-			if k != "Authorization" && k != "Proxy-Authorization" {
-				scheme = ""
-			}
-			out.Set(k, strings.TrimSpace(scheme+" "+redacted))
-		}
+// redactHeaderValue redacts credential headers, keeping only the scheme of Authorization
+// and Proxy-Authorization ("Bearer [REDACTED]"), whatever the case of the header name.
+func redactHeaderValue(key, first string) (string, bool) {
+	switch {
+	case strings.EqualFold(key, "Authorization"), strings.EqualFold(key, "Proxy-Authorization"):
+		scheme, _, _ := strings.Cut(strings.TrimSpace(first), " ")
+		return strings.TrimSpace(scheme + " " + redacted), true
+	case strings.EqualFold(key, "Cookie"):
+		return redacted, true
 	}
-	return out
+	return "", false
 }
 
 // redactJSON replaces every secret member (secretParams) at any depth of a JSON body, in
