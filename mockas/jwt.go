@@ -124,17 +124,22 @@ func signCompact(header, claims map[string]any, s jwsSigner) (string, error) {
 }
 
 // signWithKey is the hot path for issued tokens: the pre-encoded header of sk and RS256.
+// The token is built in one buffer: header, payload, then the signature over the first two
+// (RFC 7515 §5.1).
 func signWithKey(sk *signingKey, claims map[string]any) (string, error) {
-	p, err := jwtrule.EncodeSegment(claims)
+	buf := make([]byte, 0, 1024)
+	buf = append(buf, sk.header...)
+	buf = append(buf, '.')
+	buf, err := jwtrule.AppendSegment(buf, claims)
 	if err != nil {
 		return "", err
 	}
-	input := sk.header + "." + p
-	sig, err := rsaSigner{priv: sk.priv, name: "RS256"}.sign([]byte(input))
+	sig, err := rsaSigner{priv: sk.priv, name: "RS256"}.sign(buf)
 	if err != nil {
 		return "", err
 	}
-	return input + "." + b64(sig), nil
+	buf = append(buf, '.')
+	return string(base64.RawURLEncoding.AppendEncode(buf, sig)), nil
 }
 
 // tokenClaims are the claims mockas reads back from its own tokens.

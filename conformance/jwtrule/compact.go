@@ -121,9 +121,9 @@ func DecodeSegment(seg string) (map[string]any, error) {
 
 // EncodeSegment is the inverse of DecodeSegment: base64url (unpadded) of the JSON of v.
 func EncodeSegment(v any) (string, error) {
-	b, err := json.Marshal(v)
+	b, err := AppendSegment(nil, v)
 	if err != nil {
-		return "", fmt.Errorf("encode JWT segment: %w", err)
+		return "", err
 	}
-	return base64.RawURLEncoding.EncodeToString(b), nil
+	return string(b), nil
 }
