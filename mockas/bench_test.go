@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -73,6 +74,27 @@ func BenchmarkColdStart(b *testing.B) {
 // signature (SHA-256 + RSASSA-PKCS1-v1_5, 2048-bit key with precomputed CRT values, as mockas
 // uses) over the signing input of a typical client-credentials access token.
 func BenchmarkRawRS256Sign(b *testing.B) {
+	sign := rawRS256Signer(b)
+	b.Run("serial", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			sign(b)
+		}
+	})
+	// On every core: the machine's RS256 signing rate, the ceiling of any token endpoint.
+	b.Run("parallel", func(b *testing.B) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				sign(b)
+			}
+		})
+	})
+}
+
+// rawRS256Signer returns a function making one bare RS256 signature, the unit of
+// BenchmarkRawRS256Sign: a fresh 2048-bit key, the signing input of a typical token.
+func rawRS256Signer(b *testing.B) func(testing.TB) {
 	priv, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		b.Fatal(err)
@@ -85,28 +107,27 @@ func BenchmarkRawRS256Sign(b *testing.B) {
 		"exp": 1767229200, "scope": "mcp:tools:weather", "scopes": []string{"mcp:tools:weather"}, "oid": mockas.DefaultOrganizationID,
 	})
 	input := []byte(base64.RawURLEncoding.EncodeToString(header) + "." + base64.RawURLEncoding.EncodeToString(claims))
-	b.Run("serial", func(b *testing.B) {
-		b.ReportAllocs()
-		for b.Loop() {
-			sum := sha256.Sum256(input)
-			if _, err := rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, sum[:]); err != nil {
-				b.Fatal(err)
-			}
+	return func(tb testing.TB) {
+		sum := sha256.Sum256(input)
+		if _, err := rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, sum[:]); err != nil {
+			tb.Fatal(err)
 		}
-	})
-	// On every core: the machine's RS256 signing rate, the ceiling of any token endpoint.
-	b.Run("parallel", func(b *testing.B) {
-		b.ReportAllocs()
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				sum := sha256.Sum256(input)
-				if _, err := rsa.SignPKCS1v15(rand.Reader, priv, crypto.SHA256, sum[:]); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	})
+	}
+}
+
+// tokenBody is the form of a client-credentials token request.
+var tokenBody = url.Values{"grant_type": {"client_credentials"}, "scope": {"mcp:tools:weather"}}.Encode()
+
+// serveToken sends h one client-credentials token request through ServeHTTP.
+func serveToken(tb testing.TB, h http.Handler) {
+	req := httptest.NewRequest(http.MethodPost, "/oauth/token", strings.NewReader(tokenBody))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.SetBasicAuth(mockas.DefaultClientID, mockas.DefaultClientSecret)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusOK {
+		tb.Fatalf("token = %d %s", rec.Code, rec.Body)
+	}
 }
 
 // BenchmarkTokenClientCredentials measures a whole client-credentials token request:
@@ -114,7 +135,6 @@ func BenchmarkRawRS256Sign(b *testing.B) {
 // authentication, rate-limit check, claims, signing, JSON response, request capture);
 // "loopback" goes through net/http on 127.0.0.1 with a keep-alive client.
 func BenchmarkTokenClientCredentials(b *testing.B) {
-	body := url.Values{"grant_type": {"client_credentials"}, "scope": {"mcp:tools:weather"}}.Encode()
 	b.Run("recorder", func(b *testing.B) {
 		h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
 		if err != nil {
@@ -122,14 +142,7 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 		}
 		b.ReportAllocs()
 		for b.Loop() {
-			req := httptest.NewRequest(http.MethodPost, "/oauth/token", strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.SetBasicAuth(mockas.DefaultClientID, mockas.DefaultClientSecret)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				b.Fatalf("token = %d %s", rec.Code, rec.Body)
-			}
+			serveToken(b, h)
 		}
 	})
 	// "parallel" is "recorder" on every core (b.RunParallel): tokens/s against
@@ -143,15 +156,7 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 		b.ResetTimer() // key generation is not part of a token request
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
-				req := httptest.NewRequest(http.MethodPost, "/oauth/token", strings.NewReader(body))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.SetBasicAuth(mockas.DefaultClientID, mockas.DefaultClientSecret)
-				rec := httptest.NewRecorder()
-				h.ServeHTTP(rec, req)
-				if rec.Code != http.StatusOK {
-					b.Errorf("token = %d %s", rec.Code, rec.Body)
-					return
-				}
+				serveToken(b, h)
 			}
 		})
 	})
@@ -160,7 +165,7 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 		client := &http.Client{}
 		b.ReportAllocs()
 		for b.Loop() {
-			req, err := http.NewRequest(http.MethodPost, as.URL+"/oauth/token", strings.NewReader(body))
+			req, err := http.NewRequest(http.MethodPost, as.URL+"/oauth/token", strings.NewReader(tokenBody))
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -176,6 +181,55 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 				b.Fatalf("token = %d", resp.StatusCode)
 			}
 		}
+	})
+}
+
+// BenchmarkTokenVsSign is the tokens/s-over-signatures/s ratio measured so that the noise
+// of a shared machine cancels: every op is one bare RS256 signature (as BenchmarkRawRS256Sign)
+// followed by one token request (as BenchmarkTokenClientCredentials/recorder), each timed,
+// so both see the same load at the same moment. It reports the mean of each and
+// "token-%": signature time over token time, i.e. tokens/s as a share of the signing rate.
+// "parallel" runs the pairs on every core.
+func BenchmarkTokenVsSign(b *testing.B) {
+	sign := rawRS256Signer(b)
+	h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
+	if err != nil {
+		b.Fatal(err)
+	}
+	pair := func(tb testing.TB, signNS, tokenNS *atomic.Int64) {
+		t0 := time.Now()
+		sign(tb)
+		t1 := time.Now()
+		serveToken(tb, h)
+		signNS.Add(int64(t1.Sub(t0)))
+		tokenNS.Add(int64(time.Since(t1)))
+	}
+	report := func(b *testing.B, signNS, tokenNS *atomic.Int64, ops int64) {
+		if ops == 0 || tokenNS.Load() == 0 {
+			return
+		}
+		b.ReportMetric(float64(signNS.Load())/float64(ops)/1e3, "sign-µs")
+		b.ReportMetric(float64(tokenNS.Load())/float64(ops)/1e3, "token-µs")
+		b.ReportMetric(100*float64(signNS.Load())/float64(tokenNS.Load()), "token-%")
+	}
+	b.Run("serial", func(b *testing.B) {
+		var signNS, tokenNS atomic.Int64
+		n := int64(0)
+		for b.Loop() {
+			pair(b, &signNS, &tokenNS)
+			n++
+		}
+		report(b, &signNS, &tokenNS, n)
+	})
+	b.Run("parallel", func(b *testing.B) {
+		var signNS, tokenNS, n atomic.Int64
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				pair(b, &signNS, &tokenNS)
+				n.Add(1)
+			}
+		})
+		report(b, &signNS, &tokenNS, n.Load())
 	})
 }
 
