@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -115,6 +116,16 @@ func rawRS256Signer(b *testing.B) func(testing.TB) {
 	}
 }
 
+// benchHandler is an in-process handler that logs as the binary does with --log-format
+// json: every audit line is encoded, then written to io.Discard.
+func benchHandler(b *testing.B) *mockas.Handler {
+	h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil))})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return h
+}
+
 // tokenBody is the form of a client-credentials token request.
 var tokenBody = url.Values{"grant_type": {"client_credentials"}, "scope": {"mcp:tools:weather"}}.Encode()
 
@@ -136,10 +147,7 @@ func serveToken(tb testing.TB, h http.Handler) {
 // "loopback" goes through net/http on 127.0.0.1 with a keep-alive client.
 func BenchmarkTokenClientCredentials(b *testing.B) {
 	b.Run("recorder", func(b *testing.B) {
-		h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
-		if err != nil {
-			b.Fatal(err)
-		}
+		h := benchHandler(b)
 		b.ReportAllocs()
 		for b.Loop() {
 			serveToken(b, h)
@@ -148,10 +156,7 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 	// "parallel" is "recorder" on every core (b.RunParallel): tokens/s against
 	// BenchmarkRawRS256Sign/parallel is the ratio to the machine's all-core signing rate.
 	b.Run("parallel", func(b *testing.B) {
-		h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
-		if err != nil {
-			b.Fatal(err)
-		}
+		h := benchHandler(b)
 		b.ReportAllocs()
 		b.ResetTimer() // key generation is not part of a token request
 		b.RunParallel(func(pb *testing.PB) {
@@ -192,10 +197,7 @@ func BenchmarkTokenClientCredentials(b *testing.B) {
 // "parallel" runs the pairs on every core.
 func BenchmarkTokenVsSign(b *testing.B) {
 	sign := rawRS256Signer(b)
-	h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := benchHandler(b)
 	pair := func(tb testing.TB, signNS, tokenNS *atomic.Int64) {
 		t0 := time.Now()
 		sign(tb)
@@ -235,10 +237,7 @@ func BenchmarkTokenVsSign(b *testing.B) {
 
 // benchGET serves GET path through h with a ResponseRecorder in a loop.
 func benchGET(b *testing.B, path string) {
-	h, err := mockas.NewHandler(mockas.Config{Issuer: benchIssuer})
-	if err != nil {
-		b.Fatal(err)
-	}
+	h := benchHandler(b)
 	req := httptest.NewRequest(http.MethodGet, path, nil)
 	b.ReportAllocs()
 	for b.Loop() {

@@ -6,7 +6,6 @@ package mockas
 import (
 	"bytes"
 	"encoding/json"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -181,16 +180,6 @@ func (h *Handler) capture(endpoint string, r *http.Request, body []byte, sw *sta
 	rec.Truncated = b.cut
 	rec.size = h.cfg.Limits.CaptureEntryBytes - b.left + entryOverhead
 	h.captured.add(rec, h.cfg.Limits.CaptureBytes)
-}
-
-// mediaType is the media type of a Content-Type value, lower case, without parameters
-// ("" when it does not parse).
-func mediaType(ct string) string {
-	if ct == "application/x-www-form-urlencoded" || ct == "application/json" { // the usual, as is
-		return ct
-	}
-	mt, _, _ := mime.ParseMediaType(ct)
-	return mt
 }
 
 // captureBudget hands out the bytes one captured request may keep.

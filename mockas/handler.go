@@ -10,6 +10,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"mime"
 	"net/http"
 	"net/url"
 	"os"
@@ -281,6 +282,20 @@ func readBody(r *http.Request) ([]byte, *Error) {
 		return nil, tooLarge
 	}
 	return b, nil
+}
+
+// mediaType is the media type of a Content-Type value, lower case, without parameters
+// ("" when it or a parameter does not parse). The form and JSON types as clients usually send them are
+// returned without parsing.
+func mediaType(ct string) string {
+	if ct == "application/x-www-form-urlencoded" || ct == "application/json" { // the usual, as is
+		return ct
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return ""
+	}
+	return mt
 }
 
 // Issuer returns the environment URL (Scalekit's SCALEKIT_ENVIRONMENT_URL).

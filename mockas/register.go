@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
 	"net/url"
 	"slices"
@@ -94,8 +93,7 @@ func parseRegistration(contentType string, body []byte, l Limits) (registrationR
 		return req, oauthErr(CodeInvalidClientMetadata, "the registration is %d bytes; this server accepts at most %d (limits.registration_bytes)", len(body), l.RegistrationBytes)
 	}
 	if contentType != "" {
-		mt, _, err := mime.ParseMediaType(contentType)
-		if err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		if mt := mediaType(contentType); mt != "application/json" && !strings.HasSuffix(mt, "+json") {
 			return req, oauthErr(CodeInvalidClientMetadata, "content type must be application/json")
 		}
 	}

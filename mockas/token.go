@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/base64"
-	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -96,8 +95,7 @@ func parseAuthForm(header http.Header, body []byte) (url.Values, clientCreds, *E
 		}
 		cr.id, cr.secret = id, secret
 	}
-	mt, _, err := mime.ParseMediaType(header.Get("Content-Type"))
-	if err != nil || mt != "application/x-www-form-urlencoded" {
+	if mediaType(header.Get("Content-Type")) != "application/x-www-form-urlencoded" {
 		return nil, cr, oauthErr(CodeInvalidRequest, "content type must be application/x-www-form-urlencoded")
 	}
 	form, err := url.ParseQuery(string(body))

@@ -2,6 +2,7 @@ package mockas
 
 import (
 	"encoding/json"
+	"mime"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -107,5 +108,22 @@ func TestCapture_everyCredentialHeaderRedacted(t *testing.T) {
 	}
 	if rec.Form.Get("grant_type") != "refresh_token" || rec.Query.Get("x") != "1" || rec.Form.Get("client_secret") != redacted {
 		t.Errorf("form %v, query %v: non-secrets must be kept, secrets redacted", rec.Form, rec.Query)
+	}
+}
+
+// TestMediaType: the shortcut for the usual Content-Type values agrees with
+// mime.ParseMediaType, and anything else goes through it.
+func TestMediaType(t *testing.T) {
+	for _, ct := range []string{
+		"application/x-www-form-urlencoded", "application/json", "Application/JSON",
+		"application/x-www-form-urlencoded; charset=UTF-8", "application/jwk-set+json", "", "text/plain;;", "/",
+	} {
+		want, _, err := mime.ParseMediaType(ct)
+		if err != nil {
+			want = ""
+		}
+		if got := mediaType(ct); got != want {
+			t.Errorf("mediaType(%q) = %q, want %q", ct, got, want)
+		}
 	}
 }
