@@ -5,7 +5,9 @@
 # It installs the pinned anchor (scripts/bench/package.json, package-lock.json) with npm ci,
 # builds mockas, starts both on loopback, runs scripts/loadgen (interleaved rounds: JWKS,
 # metadata, token endpoint, RS256 signing rate), then the abuse cases against mockas with its
-# resident memory, and stops what it started. Needs Go, Node 20+ and npm.
+# resident memory, and stops what it started. The token endpoint is also compared with two
+# bare token servers that only sign (scripts/loadgen/bare.go): how many tokens/s any
+# net/http server reaches on these cores. Needs Go, Node 20+ and npm.
 #
 # Settings: CONC (default 8), DUR (per phase, default 3s), ROUNDS (default 2), ONLY (load only
 # the endpoints whose name contains it: JWKS, metadata, token).
@@ -33,8 +35,15 @@ ready() {
 pids+=($!); mockas_pid=$!
 node "$root/scripts/bench/anchor.mjs" 0 >"$work/anchor.out" 2>&1 &
 pids+=($!); anchor_pid=$!
+# The controls: bare token servers (scripts/loadgen/bare.go), with Go's defaults and with the
+# runtime settings of the mockas binary.
+"$work/loadgen" -serve-bare 127.0.0.1:0 >"$work/bare.out" 2>&1 &
+pids+=($!); bare_pid=$!
+"$work/loadgen" -serve-bare 127.0.0.1:0 -mockas-runtime >"$work/bare-rt.out" 2>&1 &
+pids+=($!); bare_rt_pid=$!
 mockas_url=$(ready "$work/mockas.out")
 anchor_url=$(ready "$work/anchor.out" | sed 's#//localhost:#//127.0.0.1:#')
 
 "$work/loadgen" -mockas "$mockas_url" -anchor "$anchor_url" -c "${CONC:-8}" -d "${DUR:-3s}" \
-  -rounds "${ROUNDS:-2}" -abuse -mockas-pid "$mockas_pid" -anchor-pid "$anchor_pid" ${ONLY:+-only "$ONLY"}
+  -rounds "${ROUNDS:-2}" -abuse -mockas-pid "$mockas_pid" -anchor-pid "$anchor_pid" ${ONLY:+-only "$ONLY"} \
+  -bare "defaults=$(ready "$work/bare.out")@$bare_pid" -bare "mockas runtime=$(ready "$work/bare-rt.out")@$bare_rt_pid"

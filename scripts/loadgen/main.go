@@ -37,6 +37,15 @@ import (
 	"time"
 )
 
+// tokenName names the token endpoint's phase.
+const tokenName = "token (client_credentials, RS256)"
+
+// bareServer is a bare token server (bare.go) loaded alongside mockas's token endpoint.
+type bareServer struct {
+	name, url string
+	pid       int
+}
+
 // target is one request shape against one server.
 type target struct {
 	method, url, body, contentType string
@@ -65,7 +74,26 @@ func main() {
 	pid := flag.Int("mockas-pid", 0, "mockas process id, for -abuse and CPU accounting (Linux /proc)")
 	anchorPid := flag.Int("anchor-pid", 0, "anchor process id, for CPU accounting (Linux /proc)")
 	only := flag.String("only", "", "load only the endpoints whose name contains this (JWKS, metadata, token)")
+	serve := flag.String("serve-bare", "", "instead of loading: serve the bare token endpoint (bare.go) on this address")
+	mockasRuntime := flag.Bool("mockas-runtime", false, "with -serve-bare: one P more than the CPUs and a signing gate, as the mockas binary runs")
+	var bares []bareServer
+	flag.Func("bare", "a bare token server to load with the token endpoint, NAME=URL@PID (repeatable)", func(v string) error {
+		name, rest, ok1 := strings.Cut(v, "=")
+		u, pid, ok2 := strings.Cut(rest, "@")
+		n, err := strconv.Atoi(pid)
+		if !ok1 || !ok2 || err != nil {
+			return fmt.Errorf("want NAME=URL@PID, got %q", v)
+		}
+		bares = append(bares, bareServer{name: name, url: u, pid: n})
+		return nil
+	})
 	flag.Parse()
+	if *serve != "" {
+		if err := serveBare(*serve, *mockasRuntime); err != nil {
+			fmt.Fprintln(os.Stderr, "loadgen:", err)
+		}
+		return
+	}
 	if *mockasURL == "" {
 		// Only cmd/ may set an exit code (policy_test.go); the script always passes -mockas.
 		fmt.Fprintln(os.Stderr, "loadgen: -mockas is required; nothing measured")
@@ -82,7 +110,7 @@ func main() {
 		{"JWKS", "req/s", target{method: "GET", url: *mockasURL + "/keys"}, target{method: "GET", url: *anchorURL + "/jwks"}},
 		{"OIDC metadata", "req/s", target{method: "GET", url: *mockasURL + "/.well-known/openid-configuration"},
 			target{method: "GET", url: *anchorURL + "/.well-known/openid-configuration"}},
-		{"token (client_credentials, RS256)", "req/s", target{method: "POST", url: *mockasURL + "/oauth/token", body: form, contentType: ct, basic: basic},
+		{tokenName, "req/s", target{method: "POST", url: *mockasURL + "/oauth/token", body: form, contentType: ct, basic: basic},
 			target{method: "POST", url: *anchorURL + "/token", body: form, contentType: ct, basic: basic}},
 	}
 	res := map[string][]result{}
@@ -94,6 +122,13 @@ func main() {
 				continue
 			}
 			res[p.name+"/mockas"] = append(res[p.name+"/mockas"], load(p.mockas, *conc, *dur, *pid))
+			if p.name == tokenName { // the controls right after mockas: the same machine state
+				for _, b := range bares {
+					t := p.mockas
+					t.url = b.url + "/oauth/token"
+					res["bare/"+b.name] = append(res["bare/"+b.name], load(t, *conc, *dur, b.pid))
+				}
+			}
 			if *anchorURL != "" {
 				res[p.name+"/anchor"] = append(res[p.name+"/anchor"], load(p.anchor, *conc, *dur, *anchorPid))
 			}
@@ -157,6 +192,19 @@ func main() {
 				100*float64(signCPUs[i])/float64(per), 100*tok[i].selfCPU.Seconds()/dur.Seconds()/float64(runtime.NumCPU()), runtime.NumCPU()))
 		}
 		fmt.Printf("* CPU per raw RS256 signature over mockas CPU per token, per round: %s\n", strings.Join(eff, ", "))
+	}
+	for _, b := range bares {
+		br := res["bare/"+b.name]
+		var ratio, p99, cpu []string
+		for i := range tok {
+			ratio = append(ratio, fmt.Sprintf("%.0f/%.0f = %.0f%%", tok[i].rps, br[i].rps, 100*tok[i].rps/br[i].rps))
+			p99 = append(p99, ms(br[i].p99))
+			if br[i].all > 0 && br[i].serverCPU > 0 {
+				cpu = append(cpu, ms(br[i].serverCPU/time.Duration(br[i].all)))
+			}
+		}
+		fmt.Printf("* mockas tokens/s over the bare token server's (%s), per round: %s; bare p99: %s; bare CPU per token: %s\n",
+			b.name, strings.Join(ratio, ", "), strings.Join(p99, ", "), strings.Join(cpu, ", "))
 	}
 	if *anchorPid != 0 {
 		var per []string
@@ -258,13 +306,7 @@ func do(ctx context.Context, c *http.Client, t target) error {
 // precomputed CRT values, as mockas signs), over a typical access token's signing input, and
 // the CPU time one signature took.
 func signRate(d time.Duration) (float64, time.Duration) {
-	priv, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		panic(err)
-	}
-	priv.Precompute()
-	input := []byte(base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"snk_10000000000000001","typ":"JWT"}`)) + "." +
-		base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"http://127.0.0.1:9501","aud":["res_10000000000000001"],"sub":"skc_10000000000000001","client_id":"skc_10000000000000001","jti":"tkn_10000000000000001","iat":1767225600,"nbf":1767225600,"exp":1767229200,"scope":"mcp:tools:weather","scopes":["mcp:tools:weather"],"oid":"org_10000000000000001"}`)))
+	sign := rs256Signer()
 	var n atomic.Int64
 	cpu0 := selfCPU()
 	deadline := time.Now().Add(d)
@@ -272,16 +314,34 @@ func signRate(d time.Duration) (float64, time.Duration) {
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for time.Now().Before(deadline) {
-				sum := sha256.Sum256(input)
-				if _, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, sum[:]); err != nil {
-					panic(err)
-				}
+				sign()
 				n.Add(1)
 			}
 		})
 	}
 	wg.Wait()
 	return float64(n.Load()) / d.Seconds(), (selfCPU() - cpu0) / time.Duration(max(n.Load(), 1))
+}
+
+// rs256Signer returns a function making one RS256 signature with a fresh 2048-bit key
+// (precomputed CRT values, as mockas signs) over a typical access token's signing input; it
+// returns the compact token.
+func rs256Signer() func() string {
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	priv.Precompute()
+	input := base64.RawURLEncoding.EncodeToString([]byte(`{"alg":"RS256","kid":"snk_10000000000000001","typ":"JWT"}`)) + "." +
+		base64.RawURLEncoding.EncodeToString([]byte(`{"iss":"http://127.0.0.1:9501","aud":["res_10000000000000001"],"sub":"skc_10000000000000001","client_id":"skc_10000000000000001","jti":"tkn_10000000000000001","iat":1767225600,"nbf":1767225600,"exp":1767229200,"scope":"mcp:tools:weather","scopes":["mcp:tools:weather"],"oid":"org_10000000000000001"}`))
+	return func() string {
+		sum := sha256.Sum256([]byte(input))
+		sig, err := rsa.SignPKCS1v15(nil, priv, crypto.SHA256, sum[:])
+		if err != nil {
+			panic(err)
+		}
+		return input + "." + base64.RawURLEncoding.EncodeToString(sig)
+	}
 }
 
 // cpuTime is the user+system CPU time of process pid (Linux /proc/PID/stat, fields 14 and 15,
