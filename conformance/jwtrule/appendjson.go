@@ -39,35 +39,9 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 	case int64:
 		return strconv.AppendInt(dst, t, 10), nil
 	case []string:
-		if t == nil {
-			return append(dst, "null"...), nil
-		}
-		dst = append(dst, '[')
-		for i, s := range t {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var err error
-			if dst, err = appendJSONString(dst, s); err != nil {
-				return dst, err
-			}
-		}
-		return append(dst, ']'), nil
+		return appendJSONList(dst, t, appendJSONString)
 	case []any:
-		if t == nil {
-			return append(dst, "null"...), nil
-		}
-		dst = append(dst, '[')
-		for i, x := range t {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			var err error
-			if dst, err = appendJSON(dst, x); err != nil {
-				return dst, err
-			}
-		}
-		return append(dst, ']'), nil
+		return appendJSONList(dst, t, appendJSON)
 	case map[string]any:
 		return appendJSONObject(dst, t)
 	}
@@ -76,6 +50,24 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 		return dst, err
 	}
 	return append(dst, b...), nil
+}
+
+// appendJSONList writes a list with enc for each element; a nil slice is null.
+func appendJSONList[T any](dst []byte, list []T, enc func([]byte, T) ([]byte, error)) ([]byte, error) {
+	if list == nil {
+		return append(dst, "null"...), nil
+	}
+	dst = append(dst, '[')
+	for i, x := range list {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = enc(dst, x); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, ']'), nil
 }
 
 // appendJSONObject writes m with its keys in sorted order, as encoding/json does.
