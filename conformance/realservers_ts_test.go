@@ -41,15 +41,23 @@ func requireTSServer(t *testing.T) string {
 }
 
 // startTSServer starts mockas and the TypeScript SDK server in mode and returns the
-// cooperative-mode target. The server's stderr goes to the test log.
+// cooperative-mode target.
 func startTSServer(t *testing.T, mode scopeMode) conformance.Target {
+	t.Helper()
+	return startNodeServer(t, "server.js", "/mcp", "SCOPE_MODE="+string(mode))
+}
+
+// startNodeServer starts mockas and `node script` of testdata/tsserver with MOCKAS_ISSUER
+// and env, and returns the cooperative-mode target for its MCP endpoint at path. The
+// server's stderr goes to the test log.
+func startNodeServer(t *testing.T, script, path string, env ...string) conformance.Target {
 	t.Helper()
 	node := requireTSServer(t)
 	as := mockas.Start(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, node, "server.js")
+	cmd := exec.CommandContext(ctx, node, script)
 	cmd.Dir = tsServerDir
-	cmd.Env = append(os.Environ(), "MOCKAS_ISSUER="+as.Issuer(), "SCOPE_MODE="+string(mode))
+	cmd.Env = append(append(os.Environ(), "MOCKAS_ISSUER="+as.Issuer()), env...)
 	cmd.WaitDelay = 5 * time.Second
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
@@ -59,13 +67,13 @@ func startTSServer(t *testing.T, mode scopeMode) conformance.Target {
 	cmd.Stderr = stderr
 	if err := cmd.Start(); err != nil {
 		cancel()
-		t.Fatalf("node server.js: %v", err)
+		t.Fatalf("node %s: %v", script, err)
 	}
 	t.Cleanup(func() {
 		cancel()
 		_ = cmd.Wait()
 		if s := stderr.String(); s != "" {
-			t.Logf("TypeScript server stderr:\n%s", s)
+			t.Logf("%s stderr:\n%s", script, s)
 		}
 	})
 	port := make(chan int, 1)
@@ -84,9 +92,9 @@ func startTSServer(t *testing.T, mode scopeMode) conformance.Target {
 	}()
 	select {
 	case p := <-port:
-		return conformance.Target{URL: "http://127.0.0.1:" + strconv.Itoa(p) + "/mcp", MockAS: as}
+		return conformance.Target{URL: "http://127.0.0.1:" + strconv.Itoa(p) + path, MockAS: as}
 	case <-time.After(30 * time.Second):
-		t.Fatalf("the TypeScript server did not report its port within 30s; stderr:\n%s", stderr.String())
+		t.Fatalf("node %s did not report its port within 30s; stderr:\n%s", script, stderr.String())
 	}
 	return conformance.Target{}
 }
