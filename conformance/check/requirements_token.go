@@ -166,7 +166,7 @@ func validationRequirements() []Requirement {
 			Quote:   "MCP servers MUST only accept tokens that are valid for use with their own resources.",
 			Sends:   "A token signed by the trusted key whose iss names another issuer, and a token for this resource minted by a second, untrusted mockas (its own key and issuer).",
 			Expects: "401 for both (any other status FAILs).",
-			Fix:     "Compare iss exactly with the issuer you trust (the token issuer of your authorization server).",
+			Fix:     "Compare iss exactly with the issuer you trust (the token issuer of your authorization server). Scalekit SDKs check iss only when asked: pass the issuer in the validation options (Node: validateToken(token, {issuer, audience}); Python: TokenValidationOptions(issuer=...)).",
 		},
 		{
 			ID: "RS-43", Title: "MUST reject tokens issued for another audience",
@@ -211,7 +211,7 @@ func validationRequirements() []Requirement {
 			Quote:   "exp REQUIRED - as defined in Section 4.1.4 of [RFC7519].",
 			Sends:   "A token that is valid except that it has no exp claim.",
 			Expects: "401; WARN otherwise.",
-			Fix:     "Require exp (most JWT libraries have an option such as WithExpirationRequired).",
+			Fix:     "Require exp (most JWT libraries have an option such as WithExpirationRequired; jose: requiredClaims: ['exp']). Scalekit's Node SDK verifies exp only when present: reject a validated payload without exp.",
 		},
 		{
 			ID: "RS-48", Title: "MAY accept aud differing only in scheme/host case or trailing slash (recorded only)",
