@@ -105,23 +105,3 @@ func checkScalekitGuideServer(t *testing.T, target conformance.Target) {
 		t.Errorf("a token from another issuer: %d, want 200 (validateToken is given no issuer)", code)
 	}
 }
-
-// rawStatus POSTs an initialize request with the Authorization value auth and returns the
-// status.
-func rawStatus(t *testing.T, url, auth string) int {
-	t.Helper()
-	body := `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-11-25","capabilities":{},"clientInfo":{"name":"t","version":"0"}}}`
-	req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Accept", "application/json, text/event-stream")
-	req.Header.Set("Authorization", auth)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
-}

@@ -97,16 +97,16 @@ func init() {
 	check.Define("RS-28", check.Anonymous, func(ctx context.Context, c *check.C) {
 		base := protectedBaseline(ctx, c)
 		garbage := randomToken()
-		c.Step("POST %s?access_token=<random token> without Authorization", c.Config().URL)
+		c.Step("POST %s with a random token as the access_token query parameter, without Authorization", c.Config().URL)
 		resp := c.Do(ctx, withQueryToken(base.Request, garbage))
 		if is2xx(resp.Status) {
-			c.Fail("sent ?access_token=<random token> and no Authorization; expected 401; got %s", resp.String())
+			c.Fail("sent a random token as the access_token query parameter and no Authorization; expected 401; got %s", resp.String())
 		}
 		if _, baseErr := challengeParam(base, "error"); baseErr {
 			c.Note("the no-credentials 401 already carries an error code, so the anonymous probe cannot tell " +
 				"whether the query token was parsed")
 		} else if e, ok := challengeParam(resp, "error"); ok && e.Value == "invalid_token" {
-			c.Fail("sent ?access_token=<random token> and no Authorization; expected the same challenge as "+
+			c.Fail("sent a random token as the access_token query parameter and no Authorization; expected the same challenge as "+
 				"without credentials (the query must be ignored); got error=\"invalid_token\", so the query "+
 				"token was read and validated: %s", resp.String())
 		}
@@ -116,14 +116,14 @@ func init() {
 		}
 		token := c.ValidToken(ctx)
 		req := tokenControl(ctx, c, base.Request, token)
-		c.Step("POST %s?access_token=<valid token> without Authorization", c.Config().URL)
+		c.Step("POST %s with a valid token as the access_token query parameter, without Authorization", c.Config().URL)
 		valid := c.Do(ctx, withQueryToken(withAuth(req), token))
 		switch {
 		case is2xx(valid.Status):
-			c.Fail("sent ?access_token=<valid token> and no Authorization; expected 401 (tokens in the query "+
+			c.Fail("sent a valid token as the access_token query parameter and no Authorization; expected 401 (tokens in the query "+
 				"MUST be ignored); got %s: the query token authenticated the request", valid.String())
 		case valid.Status != http.StatusUnauthorized:
-			c.Note("?access_token=<valid token> → %d (rejected; 401 expected)", valid.Status)
+			c.Note("a valid token in the access_token query parameter → %d (rejected; 401 expected)", valid.Status)
 		}
 	})
 
@@ -136,19 +136,19 @@ func init() {
 		token := c.ValidToken(ctx)
 		req := tokenControl(ctx, c, base.Request, token)
 		garbage := randomToken()
-		c.Step("POST ?access_token=<valid token> with Authorization: Bearer <random token>")
+		c.Step("POST with a valid token as the access_token query parameter and Authorization: Bearer <random token>")
 		r1 := c.Do(ctx, withQueryToken(withAuth(req, "Bearer "+garbage), token))
 		if is2xx(r1.Status) {
-			c.Fail("sent Authorization: Bearer <random token> and ?access_token=<valid token>; expected 401 or "+
+			c.Fail("sent Authorization: Bearer <random token> and a valid token as the access_token query parameter; expected 401 or "+
 				"400 invalid_request; got %s: the query token authenticated the request", r1.String())
 		}
 		if r1.Status != http.StatusUnauthorized && r1.Status != http.StatusBadRequest {
 			c.Note("header garbage + query valid → %d", r1.Status)
 		}
-		c.Step("POST ?access_token=<random token> with Authorization: Bearer <valid token>")
+		c.Step("POST with a random token as the access_token query parameter and Authorization: Bearer <valid token>")
 		r2 := c.Do(ctx, withQueryToken(withAuth(req, "Bearer "+token), garbage))
 		if !is2xx(r2.Status) && r2.Status != http.StatusBadRequest {
-			c.Warn("sent Authorization: Bearer <valid token> and ?access_token=<random token>; expected 2xx "+
+			c.Warn("sent Authorization: Bearer <valid token> and a random token as the access_token query parameter; expected 2xx "+
 				"(query ignored) or 400 invalid_request (two methods); got %s: the query token was not ignored",
 				r2.String())
 		}
