@@ -129,6 +129,11 @@ func init() {
 				"characters, RFC 9110 §11.2); got it unquoted in WWW-Authenticate: %s",
 				strings.Join(resp.Header.Values("WWW-Authenticate"), " | "))
 		}
+		if len(p.Value) > 2 && p.Value[0] == '<' && p.Value[len(p.Value)-1] == '>' {
+			c.Fail("expected resource_metadata to be an absolute URL; got %q: the URL is wrapped in angle "+
+				"brackets (a documentation placeholder copied literally?); send it without them", p.Value)
+			return
+		}
 		u, err := url.Parse(p.Value)
 		if err != nil || !u.IsAbs() || u.Host == "" {
 			c.Fail("expected resource_metadata to be an absolute URL; got %q (%v)", p.Value, err)

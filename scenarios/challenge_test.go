@@ -147,6 +147,7 @@ var challengeCases = []rsCase{
 	{id: "RS-04", want: check.StatusPass},
 	{id: "RS-04", flaw: fixtures.FlawUnquotedResourceMetadata, want: check.StatusWarn},
 	{id: "RS-04", flaw: fixtures.FlawRelativeResourceMetadata, want: check.StatusWarn},
+	{id: "RS-04", flaw: fixtures.FlawAngleBracketResourceMetadata, want: check.StatusWarn, detail: "wrapped in angle brackets"},
 	{id: "RS-04", flaw: fixtures.FlawNoResourceMetadata, want: check.StatusSkip},
 
 	{id: "RS-05", want: check.StatusPass},

@@ -148,11 +148,12 @@ func appliedFixes() map[fixtures.Flaw][]appliedFix {
 			})
 		}}
 	return map[fixtures.Flaw][]appliedFix{
-		fixtures.FlawNoWWWAuthenticate:        {fullChallenge, withResourceMetadata},
-		fixtures.FlawBareBearer:               {fullChallenge, withResourceMetadata},
-		fixtures.FlawNoResourceMetadata:       {withResourceMetadata},
-		fixtures.FlawUnquotedResourceMetadata: {quoted},
-		fixtures.FlawRelativeResourceMetadata: {quoted},
+		fixtures.FlawNoWWWAuthenticate:            {fullChallenge, withResourceMetadata},
+		fixtures.FlawBareBearer:                   {fullChallenge, withResourceMetadata},
+		fixtures.FlawNoResourceMetadata:           {withResourceMetadata},
+		fixtures.FlawUnquotedResourceMetadata:     {quoted},
+		fixtures.FlawRelativeResourceMetadata:     {quoted},
+		fixtures.FlawAngleBracketResourceMetadata: {quoted},
 		fixtures.FlawErrorOnMissingToken: {{id: "RS-05",
 			says: []string{`Emit error="invalid_token" only when a token was presented and rejected`, "send just the Bearer challenge with resource_metadata and scope"},
 			wrap: func(_ fixSite, next http.Handler) http.Handler {
