@@ -30,13 +30,23 @@ func (r *Report) ExitSummary(strict bool) (code int, reasons []string) {
 	if len(fails) > 0 {
 		reasons = append(reasons, countIDs(len(fails), "failure", "failures", fails))
 	}
+	if r.TargetLost != "" {
+		var lost []string
+		for _, res := range r.Results {
+			if res.Status == check.StatusSkip && strings.Contains(res.Detail, "the target stopped accepting connections") {
+				lost = append(lost, res.ID)
+			}
+		}
+		reasons = append(reasons, "the target stopped accepting connections during the run ("+r.TargetLost+"): "+
+			countIDs(len(lost), "check", "checks", lost)+" inconclusive; start it again and rerun")
+	}
 	if strict && len(warns) > 0 {
 		reasons = append(reasons, "--strict and "+countIDs(len(warns), "warning", "warnings", warns))
 	}
 	if strict && len(r.Stale) > 0 {
 		reasons = append(reasons, "--strict and "+countIDs(len(r.Stale), "stale baseline entry", "stale baseline entries", r.Stale))
 	}
-	if len(reasons) == 0 {
+	if len(fails) == 0 && !(strict && (len(warns) > 0 || len(r.Stale) > 0)) {
 		reasons = append(reasons, "no check failed")
 		if len(warns) > 0 {
 			reasons = append(reasons, countIDs(len(warns), "warning", "warnings", warns)+" (--strict fails on warnings)")

@@ -129,6 +129,7 @@ func (r *Report) attachRun(run *check.Run) *Report {
 		r.Calls[i].Operation = safe.Redact(r.Calls[i].Operation, secrets)
 		r.Calls[i].Arguments = safe.Redact(r.Calls[i].Arguments, secrets)
 	}
+	r.TargetLost = safe.Redact(run.TargetLost(), secrets)
 	r.ScopeMap = run.ScopeMap()
 	for i := range r.ScopeMap {
 		r.ScopeMap[i].Operation = safe.Redact(r.ScopeMap[i].Operation, secrets)

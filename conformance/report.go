@@ -69,6 +69,11 @@ type Report struct {
 	Expected   []string // IDs that failed (or warned) as the baseline expected
 	Stale      []string // baseline IDs that now pass
 	Unexpected []string // IDs that failed without a baseline entry
+
+	// TargetLost is why the target stopped accepting connections during the run, "" when it
+	// did not. The checks that needed it then are skipped as inconclusive, and the run is
+	// incomplete: ExitCode is 2 unless a check failed.
+	TargetLost string
 }
 
 // newReport assembles a report from results and applies the baseline (nil = none). Results
@@ -116,7 +121,9 @@ func (r *Report) tally(b *Baseline) {
 }
 
 // ExitCode is the process exit code the report implies: 0 when no check failed unexpectedly
-// (and, with strict, no unexpected warning and no stale baseline entry); 1 otherwise.
+// (and, with strict, no unexpected warning and no stale baseline entry); 1 otherwise; 2,
+// as for a target unreachable from the start, when the target stopped accepting
+// connections during the run and nothing else made it 1.
 func (r *Report) ExitCode(strict bool) int {
 	for _, res := range r.Results {
 		if r.isExpected(res.ID) {
@@ -128,6 +135,9 @@ func (r *Report) ExitCode(strict bool) int {
 	}
 	if strict && len(r.Stale) > 0 {
 		return 1
+	}
+	if r.TargetLost != "" {
+		return 2
 	}
 	return 0
 }

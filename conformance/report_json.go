@@ -27,6 +27,9 @@ type jsonReport struct {
 	// {"operation","arguments" (JSON as sent, redacted),"source","count","checks"}.
 	ScopeMap []check.ScopeEntry    `json:"scope_map,omitempty"`
 	Calls    []check.OperationCall `json:"calls,omitempty"`
+	// TargetLost: why the target stopped accepting connections during the run (the run is
+	// incomplete; exit code 2 unless a check failed).
+	TargetLost string `json:"target_lost,omitempty"`
 }
 
 // jsonResult is the JSON shape of one check.Result.
@@ -67,6 +70,7 @@ func (r *Report) WriteJSON(w io.Writer) error {
 		Results:     make([]jsonResult, 0, len(r.Results)),
 		Summary:     r.Summary,
 		ScopeMap:    r.ScopeMap,
+		TargetLost:  r.TargetLost,
 		Calls:       r.Calls,
 	}
 	for _, res := range r.Results {

@@ -85,13 +85,43 @@ func TestExecute_stepsAndHooks(t *testing.T) {
 	}
 }
 
+// TestExecute_transportErrorFails: a request the target drops while it still accepts
+// connections fails the check, naming the request failure.
 func TestExecute_transportErrorFails(t *testing.T) {
+	srv := loopbackServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Drop") == "" {
+			http.NotFound(w, r)
+			return
+		}
+		conn, _, err := http.NewResponseController(w).Hijack()
+		if err == nil {
+			_ = conn.Close()
+		}
+	}))
+	run := newTestRun(t, Config{URL: srv.URL}, testRegistry(t))
+	res := runCheck(t, run, "T-SHOULD", 0, func(ctx context.Context, c *C) {
+		c.Do(ctx, Request{Header: http.Header{"X-Drop": {"1"}}})
+	})
+	if res.Status != StatusFail || !strings.Contains(res.Detail, "request failed") {
+		t.Errorf("got %s %q, want fail naming the request failure", res.Status, res.Detail)
+	}
+	if lost := run.TargetLost(); lost != "" {
+		t.Errorf("TargetLost = %q for a target still accepting connections", lost)
+	}
+}
+
+// TestExecute_targetGoneSkips: once the target refuses connections, a check that needs it
+// is inconclusive (nothing was sent), not failed, and the run records why.
+func TestExecute_targetGoneSkips(t *testing.T) {
 	srv := loopbackServer(t, http.NotFoundHandler())
 	run := newTestRun(t, Config{URL: srv.URL}, testRegistry(t))
 	srv.Close()
 	res := runCheck(t, run, "T-SHOULD", 0, func(ctx context.Context, c *C) { c.Do(ctx, Request{}) })
-	if res.Status != StatusFail || !strings.Contains(res.Detail, "request failed") {
-		t.Errorf("got %s %q, want fail naming the request failure", res.Status, res.Detail)
+	if res.Status != StatusSkip || !strings.Contains(res.Detail, "inconclusive: the target stopped accepting connections") {
+		t.Errorf("got %s %q, want an inconclusive skip naming the lost target", res.Status, res.Detail)
+	}
+	if lost := run.TargetLost(); !strings.Contains(lost, "refused") {
+		t.Errorf("TargetLost = %q, want the refusal", lost)
 	}
 }
 

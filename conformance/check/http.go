@@ -405,11 +405,24 @@ func (c *C) Do(ctx context.Context, req Request) *Response {
 	return resp
 }
 
-// TryDo sends req and returns transport errors instead of ending the check. An unexpected
-// 429 (in any check but the rate-limit check) is retried once after a Retry-After of at most
-// 2 seconds; otherwise the check ends as skipped (inconclusive).
+// TryDo sends req and returns transport errors instead of ending the check, except when the
+// target is gone (its origin refuses connections): the check then ends as skipped
+// (inconclusive) and the run records the target as lost (Run.TargetLost). An
+// unexpected 429 (in any check but the rate-limit check) is retried once after a
+// Retry-After of at most 2 seconds; otherwise the check ends as skipped (inconclusive).
 func (c *C) TryDo(ctx context.Context, req Request) (*Response, error) {
 	resp, err := c.send(ctx, req)
+	if err != nil {
+		switch dialed, down := c.run.targetDown(ctx, req, err); {
+		case down && dialed:
+			c.Skip("inconclusive: the target stopped accepting connections (%v), so nothing was sent. "+
+				"Start it again and rerun; if it crashed, an earlier request may be the cause (see the server's log)", err)
+		case down:
+			c.Skip("inconclusive: the request failed (%v) and the target stopped accepting connections: it may "+
+				"have crashed on this request, or stopped for another reason. Start it again, rerun, and read the "+
+				"server's log", err)
+		}
+	}
 	if err != nil || resp.Status != http.StatusTooManyRequests || c.def.Needs&NeedsRateLimit != 0 {
 		return resp, err
 	}

@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"net"
 	"net/http"
 	"net/url"
 	"runtime/debug"
@@ -138,6 +139,9 @@ type Run struct {
 
 	typMu   sync.Mutex // guards mintTyp
 	mintTyp string     // typ of minted tokens when a check asks for none; "" = the minter's default
+
+	lostMu sync.Mutex // guards lost
+	lost   string     // why the target stopped accepting connections during the run ("" = it did not)
 
 	catMu sync.Mutex // guards cat
 	cat   *Catalog
@@ -470,4 +474,61 @@ func (r *Run) resolveVersion(ctx context.Context) string {
 		return LatestInitializeVersion
 	}
 	return res.ProtocolVersion
+}
+
+// TargetLost returns why the target stopped accepting connections during the run (the
+// first such error), or "" when it never did. Checks that needed it then were skipped as
+// inconclusive.
+func (r *Run) TargetLost() string {
+	r.lostMu.Lock()
+	defer r.lostMu.Unlock()
+	return r.lost
+}
+
+// targetDown reports whether a request to the target's own origin failed because the
+// target is gone, and records the first such error: the connection was refused (nothing was
+// sent), or it broke and a new one is refused too (the target stopped, perhaps crashed on
+// this very request). Either way the check cannot judge its requirement from it.
+func (r *Run) targetDown(ctx context.Context, req Request, err error) (dialed bool, down bool) {
+	u := r.target
+	if req.URL != "" {
+		parsed, perr := url.Parse(req.URL)
+		if perr != nil {
+			return false, false
+		}
+		u = parsed
+	}
+	if originOf(u) != r.origin || ctx.Err() != nil {
+		return false, false
+	}
+	dialed = isDialFailure(err)
+	if !dialed && !r.refusesConnections(ctx) {
+		return false, false
+	}
+	r.lostMu.Lock()
+	defer r.lostMu.Unlock()
+	if r.lost == "" {
+		r.lost = err.Error()
+	}
+	return dialed, true
+}
+
+// refusesConnections reports whether a TCP connection to the target's host and port is
+// refused now (at most 2 s; a timeout counts as not refused: the target may be busy).
+func (r *Run) refusesConnections(ctx context.Context) bool {
+	port := r.target.Port()
+	if port == "" {
+		port = "80"
+		if r.target.Scheme == "https" {
+			port = "443"
+		}
+	}
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(r.target.Hostname(), port))
+	if err != nil {
+		return isDialFailure(err) && !errors.Is(err, context.DeadlineExceeded)
+	}
+	_ = conn.Close()
+	return false
 }

@@ -33,3 +33,14 @@ func IsUnreachable(err error) bool {
 	}
 	return false
 }
+
+// isDialFailure reports whether err is a failure to open a connection (refused, no route,
+// unresolvable): the request was never sent.
+func isDialFailure(err error) bool {
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Op == "dial" {
+		return true
+	}
+	var dnsErr *net.DNSError
+	return errors.As(err, &dnsErr)
+}
