@@ -553,10 +553,11 @@ func rs45AudienceForms(ctx context.Context, c *check.C) {
 	}
 	if one := vs[0].resp; one.Status/100 != 2 {
 		// The positive control passed with the default audience (a Scalekit token names the
-		// resource id res_… and the URL): a server that refuses the URL alone checks only
-		// the other value.
+		// resource id res_… and the URL): a server that refuses the URL alone expects the
+		// other value for itself, which RFC 9068 §4 leaves to it ("an identifier the resource
+		// server expects for itself"). Correct behind Scalekit, whose tokens always carry the
+		// id; refused by any other authorization server: a WARN, not a FAIL.
 		control := check.TokenAudience(c.Mint(ctx, mockas.TokenSpec{}))
-		hint := ""
 		if len(control) > 1 {
 			var others []string
 			for _, a := range control {
@@ -564,12 +565,15 @@ func rs45AudienceForms(ctx context.Context, c *check.C) {
 					others = append(others, a)
 				}
 			}
-			hint = fmt.Sprintf(" The positive control's token, aud %s, was accepted: the server seems to accept only %s. "+
-				"Accept the resource of its PRM document, %q, as well: MCP clients request tokens for that URL (RFC 8707), "+
-				"and not every authorization server adds a resource id.", check.FormatAudience(control), check.FormatAudience(others), resource)
+			c.Warn("sent the baseline request with %s; got %s. The positive control's token, aud %s, was accepted: "+
+				"the server seems to accept only %s, which works with an authorization server that always adds it "+
+				"(Scalekit does) and with no other. Accept the resource of its PRM document, %q, as well: MCP clients "+
+				"request tokens for that URL (RFC 8707).", vs[0].name, one.String(), check.FormatAudience(control),
+				check.FormatAudience(others), resource)
+		} else {
+			c.Fail("sent the baseline request with %s; expected 2xx (aud contains this server's identifier, the resource "+
+				"of its PRM document); got %s", vs[0].name, one.String())
 		}
-		c.Fail("sent the baseline request with %s; expected 2xx (aud contains this server's identifier, the resource of its PRM document); got %s.%s",
-			vs[0].name, one.String(), hint)
 	}
 	if multi := vs[2].resp; multi.Status/100 != 2 {
 		c.Note("a token whose aud lists another resource besides this one was refused (%d); allowed by policy, recorded only", multi.Status)

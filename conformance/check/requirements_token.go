@@ -192,8 +192,8 @@ func validationRequirements() []Requirement {
 			Refs:    []string{"RFC 9068 §4", "RFC 7519 §4.1.3"},
 			Quote:   "The resource server MUST validate that the aud claim contains a resource indicator value corresponding to an identifier the resource server expects for itself",
 			Sends:   "Valid tokens with aud as a one-element array, as a single string, and as [another resource, this resource].",
-			Expects: "2xx for the one-element array (FAIL otherwise, naming the aud sent and, when the positive control's token with the resource id was accepted, that only the resource id is accepted); WARN when the single-string form is refused; the multi-valued form is only noted.",
-			Fix:     "Decode aud as either a string or an array of strings (RFC 7519 §4.1.3) and accept the token when it contains your resource identifier: the resource of your PRM document, i.e. the MCP endpoint URL exactly (MCP clients request tokens for it, RFC 8707). With Scalekit you may accept your resource id (res_…) as well, but not only it: the failure message shows the aud that was refused.",
+			Expects: "2xx for the one-element array (FAIL otherwise, naming the aud sent). When the positive control's token, whose aud also names the resource id (res_…) as Scalekit's do, was accepted, the server expects that id for itself and the refusal of the URL alone is a WARN: correct with an authorization server that always adds the id, refused by any other. WARN when the single-string form is refused; the multi-valued form is only noted.",
+			Fix:     "Decode aud as either a string or an array of strings (RFC 7519 §4.1.3) and accept the token when it contains your resource identifier: the resource of your PRM document, i.e. the MCP endpoint URL exactly (MCP clients request tokens for it, RFC 8707). With Scalekit you may accept your resource id (res_…) as well; accepting only it ties the server to an authorization server that adds it: the message shows the aud that was refused.",
 		},
 		{
 			ID: "RS-46", Title: "MAY reject tokens whose typ is not at+jwt (required only by the RFC 9068 profile)",
