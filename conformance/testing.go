@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/mcp-conform/mcp-conform/conformance/check"
+	"github.com/mcp-conform/mcp-conform/conformance/safe"
 )
 
 // Run runs the checks against target as subtests of t — t.Run(ID) per check, filtered by
@@ -87,6 +88,11 @@ func Run(t *testing.T, target Target, opts ...Option) {
 	}
 	cancel()
 	<-done
+	if lost := run.TargetLost(); lost != "" {
+		t.Errorf("mcp-conform: the target %s stopped accepting connections during the run (%s): the checks that "+
+			"needed it then were skipped as inconclusive; keep the server open until Run returns",
+			redactURL(target.URL), safe.Redact(lost, run.Secrets()))
+	}
 	if o.OnReport != nil || o.SARIFPath != "" {
 		r := newReport(target.URL, run.Config().SpecVersion, started, time.Since(started), reportOrder(defs, results), o.ExpectedFailures, run.Secrets()...).attachRun(run)
 		if o.OnReport != nil {
