@@ -48,8 +48,8 @@ func startTSServer(t *testing.T, mode scopeMode) conformance.Target {
 }
 
 // startNodeServer starts mockas and `node script` of testdata/tsserver with MOCKAS_ISSUER
-// and env, and returns the cooperative-mode target for its MCP endpoint at path. The
-// server's stderr goes to the test log.
+// and env, and returns the cooperative-mode target for its MCP endpoint: the URL its ready
+// line names, else 127.0.0.1, its port and path. The server's stderr goes to the test log.
 func startNodeServer(t *testing.T, script, path string, env ...string) conformance.Target {
 	t.Helper()
 	node := requireTSServer(t)
@@ -76,23 +76,28 @@ func startNodeServer(t *testing.T, script, path string, env ...string) conforman
 			t.Logf("%s stderr:\n%s", script, s)
 		}
 	})
-	port := make(chan int, 1)
+	type readyLine struct {
+		Port int    `json:"port"`
+		URL  string `json:"url"` // the endpoint URL, when the server names it itself
+	}
+	ready := make(chan readyLine, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
-			var ready struct {
-				Port int `json:"port"`
-			}
-			if json.Unmarshal(sc.Bytes(), &ready) == nil && ready.Port > 0 {
-				port <- ready.Port
+			var r readyLine
+			if json.Unmarshal(sc.Bytes(), &r) == nil && r.Port > 0 {
+				ready <- r
 				break
 			}
 		}
 		_, _ = io.Copy(io.Discard, stdout)
 	}()
 	select {
-	case p := <-port:
-		return conformance.Target{URL: "http://127.0.0.1:" + strconv.Itoa(p) + path, MockAS: as}
+	case r := <-ready:
+		if r.URL != "" {
+			return conformance.Target{URL: r.URL, MockAS: as}
+		}
+		return conformance.Target{URL: "http://127.0.0.1:" + strconv.Itoa(r.Port) + path, MockAS: as}
 	case <-time.After(30 * time.Second):
 		t.Fatalf("node %s did not report its port within 30s; stderr:\n%s", script, stderr.String())
 	}
