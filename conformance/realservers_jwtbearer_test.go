@@ -8,8 +8,6 @@ package conformance_test
 import (
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -31,10 +29,7 @@ import (
 //     (RS-37, RS-42, RS-43, RS-47); key rotation through jose's refetching JWKS (RS-67); 403
 //     insufficient_scope with the scopes to step up to (RS-51, RS-53).
 func TestRealServer_ExpressOAuth2JWTBearer(t *testing.T) {
-	requireTSServer(t)
-	if _, err := os.Stat(filepath.Join(tsServerDir, "node_modules", "express-oauth2-jwt-bearer", "package.json")); err != nil {
-		t.Skip("express-oauth2-jwt-bearer is not installed: run `npm ci` in conformance/testdata/tsserver")
-	}
+	requireNodeModule(t, "express-oauth2-jwt-bearer")
 	t.Parallel()
 	target := startNodeServer(t, "jwtbearer-server.js", "/mcp")
 	checkJWTBearerServer(t, target)

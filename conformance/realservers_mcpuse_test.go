@@ -7,8 +7,6 @@ package conformance_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -34,10 +32,7 @@ import (
 // suite is pointed at that URL (at http://127.0.0.1:PORT/mcp, RS-16 and RS-17 FAIL: the
 // metadata's resource is not the URL the client used, RFC 9728 §3.3).
 func TestRealServer_MCPUseScalekit(t *testing.T) {
-	requireTSServer(t)
-	if _, err := os.Stat(filepath.Join(tsServerDir, "node_modules", "mcp-use", "package.json")); err != nil {
-		t.Skip("mcp-use is not installed: run `npm ci` in conformance/testdata/tsserver")
-	}
+	requireNodeModule(t, "mcp-use")
 	t.Parallel()
 	target := startNodeServer(t, "mcpuse-server.js", "/mcp", "RESOURCE_ID="+mockas.DefaultResourceID,
 		"MCP_USE_ANONYMIZED_TELEMETRY=false")

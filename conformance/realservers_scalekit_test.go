@@ -9,8 +9,6 @@ package conformance_test
 
 import (
 	"net/http"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -36,10 +34,7 @@ import (
 //     keys once and never again, so a key published after start is refused for good.
 //   - PASS RS-71: the keys are fetched once, not per request.
 func TestRealServer_ScalekitExpressGuide(t *testing.T) {
-	requireTSServer(t)
-	if _, err := os.Stat(filepath.Join(tsServerDir, "node_modules", "@scalekit-sdk", "node", "package.json")); err != nil {
-		t.Skip("@scalekit-sdk/node is not installed: run `npm ci` in conformance/testdata/tsserver")
-	}
+	requireNodeModule(t, "@scalekit-sdk/node")
 	t.Parallel()
 	target := startNodeServer(t, "scalekit-server.js", "/")
 	checkScalekitGuideServer(t, target)

@@ -40,6 +40,16 @@ func requireTSServer(t *testing.T) string {
 	return node
 }
 
+// requireNodeModule skips the test unless node, the project's node_modules and the named
+// package (e.g. "mcp-use", "@scalekit-sdk/node") are installed.
+func requireNodeModule(t *testing.T, name string) {
+	t.Helper()
+	requireTSServer(t)
+	if _, err := os.Stat(filepath.Join(tsServerDir, "node_modules", filepath.FromSlash(name), "package.json")); err != nil {
+		t.Skipf("%s is not installed: run `npm ci` in conformance/testdata/tsserver", name)
+	}
+}
+
 // startTSServer starts mockas and the TypeScript SDK server in mode and returns the
 // cooperative-mode target.
 func startTSServer(t *testing.T, mode scopeMode) conformance.Target {

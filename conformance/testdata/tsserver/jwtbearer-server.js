@@ -29,21 +29,9 @@ import { auth, requiredScopes } from 'express-oauth2-jwt-bearer';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { mcpAuthMetadataRouter } from '@modelcontextprotocol/sdk/server/auth/router.js';
+import { BASE_SCOPE, OPERATION_SCOPES, requireIssuer, scopesFor } from './scopes.js';
 
-const issuer = process.env.MOCKAS_ISSUER;
-if (!issuer) {
-  console.error('MOCKAS_ISSUER is required');
-  process.exit(2);
-}
-
-// The scopes of conformance/realservers_test.go.
-const BASE_SCOPE = 'mcp:access';
-const OPERATION_SCOPES = {
-  'tools/call:get_weather': ['mcp:tools:weather'],
-  'tools/call:delete_note': ['mcp:tools:notes:write'],
-  'resources/read:notes://all': ['mcp:resources:notes:read'],
-  'prompts/get:summarize': ['mcp:prompts:summarize'],
-};
+const issuer = requireIssuer();
 
 const metaRes = await fetch(new URL('/.well-known/oauth-authorization-server', issuer));
 if (!metaRes.ok) {
@@ -71,13 +59,7 @@ const checkJwt = auth({ issuerBaseURL: issuer, audience: mcpUrl.href });
 
 // operationScopes: requiredScopes for what the JSON-RPC body asks.
 function operationScopes(req, res, next) {
-  const scopes = new Set([BASE_SCOPE]);
-  for (const msg of Array.isArray(req.body) ? req.body : [req.body]) {
-    const p = (msg && msg.params) || {};
-    const key = msg && (msg.method === 'resources/read' ? `${msg.method}:${p.uri}` : `${msg.method}:${p.name}`);
-    (OPERATION_SCOPES[key] || []).forEach(s => scopes.add(s));
-  }
-  return requiredScopes([...scopes])(req, res, next);
+  return requiredScopes(scopesFor(req.body))(req, res, next);
 }
 
 function newServer() {

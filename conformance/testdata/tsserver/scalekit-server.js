@@ -27,22 +27,9 @@ import { z } from 'zod';
 import { Scalekit } from '@scalekit-sdk/node';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { BASE_SCOPE, OPERATION_SCOPES, requireIssuer, scopesFor } from './scopes.js';
 
-const envUrl = process.env.MOCKAS_ISSUER;
-if (!envUrl) {
-  console.error('MOCKAS_ISSUER is required');
-  process.exit(2);
-}
-
-// The scopes of conformance/realservers_test.go: every request needs mcp:access; each
-// operation below needs its own scope on top.
-const BASE_SCOPE = 'mcp:access';
-const OPERATION_SCOPES = {
-  'tools/call:get_weather': ['mcp:tools:weather'],
-  'tools/call:delete_note': ['mcp:tools:notes:write'],
-  'resources/read:notes://all': ['mcp:resources:notes:read'],
-  'prompts/get:summarize': ['mcp:prompts:summarize'],
-};
+const envUrl = requireIssuer();
 
 // The client credentials are those of the SDK's management API; validateToken does not use them.
 const scalekit = new Scalekit(envUrl, 'skc_10000000000000001', 'mockas-secret');
@@ -70,17 +57,6 @@ app.get('/.well-known/oauth-protected-resource', (_req, res) => {
 });
 app.get('/health', (_req, res) => res.json({ status: 'healthy' }));
 
-// requiredScopes lists the scopes the JSON-RPC request(s) in body need.
-function requiredScopes(body) {
-  const scopes = new Set([BASE_SCOPE]);
-  for (const msg of Array.isArray(body) ? body : [body]) {
-    const p = (msg && msg.params) || {};
-    const key = msg && (msg.method === 'resources/read' ? `${msg.method}:${p.uri}` : `${msg.method}:${p.name}`);
-    (OPERATION_SCOPES[key] || []).forEach(s => scopes.add(s));
-  }
-  return [...scopes];
-}
-
 app.use(async (req, res, next) => {
   if (req.path.includes('.well-known') || req.path === '/health') return next();
   const header = req.headers.authorization;
@@ -89,7 +65,7 @@ app.use(async (req, res, next) => {
     return res.status(401).set('WWW-Authenticate', WWW_HEADER_VALUE).json({ error: 'Missing Bearer token' });
   }
   try {
-    await scalekit.validateToken(token, { audience: [EXPECTED_AUDIENCE], requiredScopes: requiredScopes(req.body) });
+    await scalekit.validateToken(token, { audience: [EXPECTED_AUDIENCE], requiredScopes: scopesFor(req.body) });
     next();
   } catch (err) {
     res.status(401).set('WWW-Authenticate', WWW_HEADER_VALUE).json({ error: 'Token validation failed' });

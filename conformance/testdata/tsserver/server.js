@@ -24,26 +24,15 @@ import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middlew
 import { mcpAuthMetadataRouter, getOAuthProtectedResourceMetadataUrl } from '@modelcontextprotocol/sdk/server/auth/router.js';
 import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
+import { BASE_SCOPE, OPERATION_SCOPES, operation, requireIssuer } from './scopes.js';
 
-const issuer = process.env.MOCKAS_ISSUER;
+const issuer = requireIssuer();
 const scopeMode = process.env.SCOPE_MODE || 'http-403';
-if (!issuer) {
-  console.error('MOCKAS_ISSUER is required');
-  process.exit(2);
-}
 if (!['http-403', 'in-band', 'not-checked'].includes(scopeMode)) {
   console.error(`SCOPE_MODE ${scopeMode}: want http-403, in-band or not-checked`);
   process.exit(2);
 }
 
-// Scopes, as in conformance/realservers_test.go.
-const BASE_SCOPE = 'mcp:access';
-const OPERATION_SCOPES = {
-  'tools/call:get_weather': ['mcp:tools:weather'],
-  'tools/call:delete_note': ['mcp:tools:notes:write'],
-  'resources/read:notes://all': ['mcp:resources:notes:read'],
-  'prompts/get:summarize': ['mcp:prompts:summarize'],
-};
 const SCOPES_SUPPORTED = [BASE_SCOPE, 'mcp:tools:weather', 'mcp:tools:notes:write', 'mcp:resources:notes:read',
   'mcp:prompts:summarize', 'mcp:tools:*', 'mcp:resources:*'];
 
@@ -103,14 +92,6 @@ app.use(mcpAuthMetadataRouter({
 }));
 
 const requireAuth = requireBearerAuth({ verifier, requiredScopes: [BASE_SCOPE], resourceMetadataUrl: prmUrl });
-
-// operation names a JSON-RPC request: "tools/call:get_weather", "resources/read:notes://all".
-function operation(msg) {
-  const p = (msg && msg.params) || {};
-  if (msg.method === 'tools/call' || msg.method === 'prompts/get') return `${msg.method}:${p.name}`;
-  if (msg.method === 'resources/read') return `${msg.method}:${p.uri}`;
-  return msg && msg.method;
-}
 
 // requireOperationScopes: 403 insufficient_scope naming every scope the operation needs
 // (MCP 2025-11-25 authorization §10.1.1).
