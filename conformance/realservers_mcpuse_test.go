@@ -16,8 +16,9 @@ import (
 )
 
 // TestRealServer_MCPUseScalekit checks the server first, then the suite's verdicts. The
-// provider is right on every token check, key rotation and the 403 step-up; what the suite
-// reports besides:
+// provider is right on every token check and the 403 step-up (key rotation, RS-67: PASS, or
+// WARN when jose's refetch cooldown outlasts the check's window); what the suite reports
+// besides:
 //
 //   - WARN RS-45: the provider accepts a token only when aud names the resource id (res_…),
 //     as Scalekit's tokens do; a token for the server URL alone, as another authorization
@@ -47,7 +48,7 @@ func TestRealServer_MCPUseScalekit(t *testing.T) {
 			"RS-34": statuses(check.StatusPass, check.StatusFail),
 			"RS-37": statuses(check.StatusPass), "RS-40": statuses(check.StatusPass), "RS-42": statuses(check.StatusPass),
 			"RS-43": statuses(check.StatusPass), "RS-47": statuses(check.StatusPass), "RS-50": statuses(check.StatusPass),
-			"RS-51": statuses(check.StatusPass), "RS-53": statuses(check.StatusPass), "RS-67": statuses(check.StatusPass),
+			"RS-51": statuses(check.StatusPass), "RS-53": statuses(check.StatusPass), "RS-67": statuses(check.StatusPass, check.StatusWarn),
 			"RS-70": statuses(check.StatusPass),
 		},
 		detail: map[string][]string{"RS-45": {`the server seems to accept only ["` + mockas.DefaultResourceID + `"]`}},
