@@ -38,6 +38,7 @@ type htmlView struct {
 	Failed, Warned                     []htmlLink
 	ExitCode, StrictExitCode           int
 	ScopeMap, Calls                    []string
+	TargetLost                         string // Report.TargetLost, one line
 }
 
 // htmlLink points at a check on the page; Title and Area are set for the jump lists.
@@ -200,6 +201,7 @@ func (r *Report) writeHTML(w io.Writer, lookup func(string) (check.Requirement, 
 		Stale:          links(r.Stale),
 		ExitCode:       r.ExitCode(false),
 		StrictExitCode: r.ExitCode(true),
+		TargetLost:     safe.Line(r.TargetLost),
 	}
 	v.ScopeMap, v.Calls = r.scopeLines()
 	for _, g := range byArea(r.Results) {
@@ -307,6 +309,9 @@ svg text.in{fill:#fff;font-weight:700;text-anchor:middle}
 <h1>{{.Tool}} conformance report</h1>
 <p class="meta">Target <code>{{.Target}}</code> &middot; MCP spec <code>{{.SpecVersion}}</code> &middot; started {{.StartedAt}} &middot; took {{.Duration}} &middot; {{.Tool}} {{.Version}}</p>
 <p class="verdict {{if eq .ExitCode 0}}ok{{else}}bad{{end}}" id="summary">{{.Summaryline}}<span class="meta">Exit code {{.ExitCode}} (with --strict: {{.StrictExitCode}})</span></p>
+{{- if .TargetLost}}
+<p class="verdict bad" id="target-lost">The target stopped accepting connections during the run ({{.TargetLost}}): the checks that needed it afterwards are skipped as inconclusive. Start it again and rerun.</p>
+{{- end}}
 {{- if or .Expected .Stale}}
 <p class="meta">{{if .Expected}}Expected failures (baseline): {{range $i, $l := .Expected}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}{{if .Stale}} Stale baseline entries (now passing): {{range $i, $l := .Stale}}{{if $i}}, {{end}}<a href="#{{$l.Anchor}}">{{$l.ID}}</a>{{end}}.{{end}}</p>
 {{- end}}

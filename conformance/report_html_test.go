@@ -242,3 +242,28 @@ func TestWriteHTMLJumpLists(t *testing.T) {
 		})
 	}
 }
+
+// TestWriteHTMLTargetLost: a run whose target stopped says so at the top, escaped.
+func TestWriteHTMLTargetLost(t *testing.T) {
+	r := newReport("http://127.0.0.1/mcp", "2025-11-25", time.Time{}, 0, []check.Result{{ID: "RS-01", Status: check.StatusSkip,
+		Detail: "inconclusive: the target stopped accepting connections (refused)"}}, nil)
+	var plain bytes.Buffer
+	if err := r.WriteHTML(&plain); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(plain.String(), `id="target-lost"`) {
+		t.Error("a run that kept its target shows the target-lost banner")
+	}
+	r.TargetLost = "dial tcp 127.0.0.1:3000: connect: connection refused <b>"
+	var buf bytes.Buffer
+	if err := r.WriteHTML(&buf); err != nil {
+		t.Fatal(err)
+	}
+	page := buf.String()
+	if !strings.Contains(page, `id="target-lost">The target stopped accepting connections during the run (dial tcp 127.0.0.1:3000: connect: connection refused &lt;b&gt;)`) {
+		t.Errorf("no escaped target-lost banner in the page")
+	}
+	if !strings.Contains(page, "Exit code 2") {
+		t.Error("the page does not show exit code 2")
+	}
+}
