@@ -244,8 +244,8 @@ func init() {
 					"got %q, the MCP endpoint: serve this document at %s instead, point resource_metadata there, "+
 					"and drop the root document or make it name %q", f.URL, want, got, wellKnown[0], want))
 			default:
-				problems = append(problems, fmt.Sprintf("GET %s: expected resource %q, got %s", f.URL, want,
-					jsonValue(f.Doc["resource"])))
+				problems = append(problems, fmt.Sprintf("GET %s: expected resource %q, got %s%s", f.URL, want,
+					jsonValue(f.Doc["resource"]), loopbackAliasHint(got, want)))
 			}
 		}
 		if served == 0 {
@@ -287,6 +287,9 @@ func init() {
 				strings.HasPrefix(target, strings.TrimSuffix(got, "/"))) {
 				hint = " (a server mounted at a path should point resource_metadata at the path-suffixed " +
 					"document whose resource is the full endpoint URL)"
+			}
+			if h := loopbackAliasHint(got, target); h != "" {
+				hint = h
 			}
 			c.Fail("sent the MCP request to %q; expected the metadata at %s to declare resource %q; got %s%s",
 				target, p.Value, target, jsonValue(f.Doc["resource"]), hint)
@@ -727,4 +730,19 @@ func jsonValue(v any) string {
 	default:
 		return fmt.Sprintf("%v (%T)", x, x)
 	}
+}
+
+// loopbackAliasHint explains a resource that differs from want only by naming the host with
+// another loopback name (localhost for 127.0.0.1, as some frameworks do whatever the bind
+// address), or returns "".
+func loopbackAliasHint(got, want string) string {
+	g, err1 := url.Parse(got)
+	w, err2 := url.Parse(want)
+	if err1 != nil || err2 != nil || g.Hostname() == w.Hostname() || !isLoopback(g.Hostname()) || !isLoopback(w.Hostname()) ||
+		g.Scheme != w.Scheme || g.Port() != w.Port() || g.EscapedPath() != w.EscapedPath() || g.RawQuery != w.RawQuery {
+		return ""
+	}
+	return fmt.Sprintf(" (the server names itself %q, another loopback name: clients that reach it as %q discard "+
+		"its metadata; derive resource from the URL the request was made to, or use %q wherever the server is named)",
+		g.Host, w.Host, got)
 }
